@@ -1,0 +1,88 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/nlctl/nlctl/internal/family"
+	"github.com/nlctl/nlctl/internal/render"
+)
+
+// usageError is a mistake in flags or arguments: nlctl prints the usage
+// with it and exits 2.
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// valueError is a bad value found before anything was sent, such as an
+// unknown op: nlctl exits 2 without printing the usage.
+type valueError struct{ err error }
+
+func (e *valueError) Error() string { return e.err.Error() }
+func (e *valueError) Unwrap() error { return e.err }
+
+// incompleteError marks a result that may be incomplete or inconsistent.
+type incompleteError struct{ err error }
+
+func (e *incompleteError) Error() string { return e.err.Error() }
+func (e *incompleteError) Unwrap() error { return e.err }
+
+type errorReport struct {
+	render.ErrorJSON
+	usage bool
+}
+
+const (
+	hintPermission = "this operation needs CAP_NET_ADMIN in the network namespace's user namespace: run nlctl as root or grant the capability (for example with sudo)"
+	hintNotFound   = "its kernel module may not be loaded, or the kernel was built without it; `nlctl family list` shows the registered families"
+	hintNetNS      = "you are in a network namespace other than the initial one, and some families (thermal, VFS_DQUOT, acpi_event, NLBL_*) exist only in the initial namespace"
+)
+
+// describeError maps an error to its message, hint and exit code.
+func describeError(err error, opts *globalOptions) errorReport {
+	r := errorReport{ErrorJSON: render.ErrorJSON{Error: err.Error(), ExitCode: exitFailure}}
+
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		r.Errno = int(errno)
+		r.ErrnoName = unix.ErrnoName(errno)
+	}
+
+	var (
+		usage    *usageError
+		value    *valueError
+		notFound *family.NotFoundError
+		netns    *family.NetNSError
+		partial  *incompleteError
+	)
+	switch {
+	case errors.As(err, &usage):
+		r.ExitCode, r.usage = exitUsage, true
+	case errors.As(err, &value):
+		r.ExitCode = exitUsage
+	case errors.As(err, &netns):
+		r.ExitCode = exitUsage
+		r.Hint = "create it with `ip netns add NAME`, list existing ones with `ip netns list`, or give a path such as /proc/PID/ns/net"
+	case errors.As(err, &notFound):
+		r.Hint = hintNotFound
+		if !notFound.InitialNetNS {
+			r.Hint += "\n" + hintNetNS
+		}
+	case errors.Is(err, os.ErrPermission):
+		r.ExitCode = exitPermission
+		r.Hint = hintPermission
+	case errors.As(err, &partial):
+		r.ExitCode = exitIncomplete
+	}
+
+	return r
+}
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}

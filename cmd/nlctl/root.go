@@ -1,0 +1,138 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nlctl/nlctl/internal/family"
+	"github.com/nlctl/nlctl/internal/render"
+	"github.com/nlctl/nlctl/internal/wire"
+)
+
+// globalOptions holds the flags every command shares, and the streams.
+type globalOptions struct {
+	output  string
+	netns   string
+	timeout time.Duration
+	debug   bool
+
+	format render.Format
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+const rootLong = `nlctl lists and inspects Linux generic netlink families and talks to them.
+
+Exit codes:
+  0  success
+  1  kernel or runtime error
+  2  usage error: a bad flag, argument, op, attribute or value, found before
+     anything is sent (usage is printed only for flag and argument errors)
+  3  the result may be incomplete or inconsistent (an interrupted dump,
+     lost notifications)
+  4  permission denied: the operation needs CAP_NET_ADMIN
+
+With -o json or -o jsonl, an error is written to stderr as one JSON object:
+  {"error": "...", "exit-code": N, "hint": "...", "errno": N, "errno-name": "E..."}`
+
+func newRootCommand(opts *globalOptions) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "nlctl",
+		Short:         "Inspect and talk to Linux generic netlink families",
+		Long:          rootLong,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          noArgs,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return opts.validate()
+		},
+	}
+	root.CompletionOptions.HiddenDefaultCmd = true
+
+	f := root.PersistentFlags()
+	f.StringVarP(&opts.output, "output", "o", "table", "output format: table, json, jsonl (one object per line) or hex (annotated raw messages)")
+	f.StringVar(&opts.netns, "netns", "", "network namespace to work in: a name under /run/netns or a path such as /proc/PID/ns/net")
+	f.DurationVar(&opts.timeout, "timeout", 10*time.Second, "maximum wait for each kernel round trip, such as 500ms or 5s (0 waits forever)")
+	f.BoolVar(&opts.debug, "debug", false, "write diagnostics to stderr")
+
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &usageError{err}
+	})
+	root.AddCommand(newFamilyCommand(opts), newVersionCommand(opts))
+
+	return root
+}
+
+func (o *globalOptions) validate() error {
+	format, err := render.ParseFormat(o.output)
+	if err != nil {
+		return &usageError{err}
+	}
+	o.format = format
+	if o.timeout < 0 {
+		return usageErrorf("invalid --timeout %v: use a positive duration such as 5s, or 0 to wait forever", o.timeout)
+	}
+
+	return nil
+}
+
+func (o *globalOptions) debugf(format string, args ...any) {
+	if o.debug {
+		fmt.Fprintf(o.stderr, "debug: "+format+"\n", args...)
+	}
+}
+
+// dial opens a generic netlink connection in the chosen namespace. In hex
+// mode every message sent and received is dumped to stdout.
+func (o *globalOptions) dial() (*family.Conn, error) {
+	start := time.Now()
+	conn, err := family.Dial(family.DialOptions{NetNS: o.netns, Timeout: o.timeout})
+	if err != nil {
+		return nil, err
+	}
+	o.debugf("opened generic netlink socket, port ID %d, netns %q, in %v", conn.PortID(), o.netns, time.Since(start))
+
+	if o.format == render.Hex {
+		dump := &render.HexDump{W: o.stdout, Names: hexNames}
+		conn.Trace = func(dir family.Direction, m wire.Message) { _ = dump.Message(dir, m) }
+	}
+
+	return conn, nil
+}
+
+// hexNames names the messages of the families nlctl knows without a
+// schema.
+func hexNames(id uint16) render.HexNames {
+	if id == 16 {
+		return render.HexNames{
+			Family: "nlctrl",
+			Op:     func(cmd uint8) string { return family.OpName("nlctrl", uint32(cmd)) },
+			Attrs:  family.NlctrlAttrNames(),
+		}
+	}
+
+	return render.HexNames{}
+}
+
+// noArgs rejects positional arguments as a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usageErrorf("unknown command %q for %q", args[0], cmd.CommandPath())
+	}
+
+	return nil
+}
+
+// exactArgs requires n positional arguments, named in the error.
+func exactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return usageErrorf("%s takes %d argument (%s), got %d", cmd.CommandPath(), n, what, len(args))
+		}
+		return nil
+	}
+}

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io"
+	"syscall"
+
+	"github.com/nlctl/nlctl/internal/render"
+)
+
+// Exit codes, documented in the README and in `nlctl --help`.
+const (
+	exitOK         = 0
+	exitFailure    = 1 // kernel or runtime error
+	exitUsage      = 2 // bad flag, argument or value, found before anything was sent
+	exitIncomplete = 3 // the result may be incomplete or inconsistent
+	exitPermission = 4 // permission denied
+)
+
+// run executes nlctl with the given arguments and returns its exit code.
+// It writes data only to stdout and diagnostics only to stderr.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	out := bufio.NewWriterSize(stdout, 64*1024)
+	opts := &globalOptions{stdin: stdin, stdout: out, stderr: stderr}
+	root := newRootCommand(opts)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(out)
+	root.SetErr(stderr)
+
+	err := root.ExecuteContext(ctx)
+	flushErr := out.Flush()
+	if err == nil {
+		err = flushErr
+	}
+	if err == nil || errors.Is(err, syscall.EPIPE) {
+		return exitOK
+	}
+
+	report := describeError(err, opts)
+	if report.usage {
+		root.SetOut(stderr)
+		if cmd, _, findErr := root.Find(args); findErr == nil && cmd != nil {
+			cmd.SetOut(stderr)
+			_ = cmd.Usage()
+		} else {
+			_ = root.Usage()
+		}
+	}
+	_ = render.Error(stderr, opts.format, report.ErrorJSON)
+
+	return report.ExitCode
+}

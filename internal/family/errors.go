@@ -1,0 +1,66 @@
+package family
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+
+	"github.com/nlctl/nlctl/internal/wire"
+)
+
+// KernelError is an error the kernel returned for a request: the errno and
+// the extended ACK of its NLMSG_ERROR or NLMSG_DONE message. It unwraps to
+// the syscall.Errno, so errors.Is(err, os.ErrPermission) works.
+type KernelError struct {
+	Errno syscall.Errno
+	// Message is the decoded error message; Request is the request as sent,
+	// so an extended ACK offset can be mapped back to an attribute.
+	Message *wire.ErrorMessage
+	Request []byte
+}
+
+func (e *KernelError) Error() string {
+	if m := e.Message.ExtAck.Message; m != "" {
+		return fmt.Sprintf("kernel: %s: %v", m, e.Errno)
+	}
+
+	return fmt.Sprintf("kernel: %v", e.Errno)
+}
+
+func (e *KernelError) Unwrap() error { return e.Errno }
+
+// NotFoundError reports a family that the kernel has not registered.
+type NotFoundError struct {
+	Family string
+	// InitialNetNS is false when the lookup ran in a network namespace other
+	// than the initial one, where some families are not visible.
+	InitialNetNS bool
+}
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("family %q is not registered in this kernel", e.Family)
+}
+
+// NetNSError reports a network namespace that does not exist.
+type NetNSError struct {
+	Name string
+	Path string
+	Err  error
+}
+
+func (e *NetNSError) Error() string {
+	return fmt.Sprintf("network namespace %q not found: %s does not exist", e.Name, e.Path)
+}
+
+func (e *NetNSError) Unwrap() error { return e.Err }
+
+// ErrTimeout is returned when the kernel does not answer within the
+// connection's timeout.
+var ErrTimeout = errors.New("timed out waiting for the kernel's reply")
+
+const errNoEnt = syscall.ENOENT
+
+func isErrno(err error, errno syscall.Errno) bool {
+	var ke *KernelError
+	return errors.As(err, &ke) && ke.Errno == errno
+}

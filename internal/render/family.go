@@ -1,0 +1,178 @@
+package render
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/nlctl/nlctl/internal/family"
+)
+
+// FamilyJSON is the documented JSON shape of a family, shared by
+// `family list` and `family get`.
+type FamilyJSON struct {
+	ID          uint16      `json:"id"`
+	Name        string      `json:"name"`
+	Version     uint32      `json:"version"`
+	HdrSize     uint32      `json:"hdrsize"`
+	MaxAttr     uint32      `json:"maxattr"`
+	Ops         []OpJSON    `json:"ops"`
+	McastGroups []GroupJSON `json:"mcast-groups"`
+	Policy      *PolicyJSON `json:"policy,omitempty"`
+}
+
+// OpJSON is one op of a family.
+type OpJSON struct {
+	ID    uint32   `json:"id"`
+	Name  string   `json:"name,omitempty"`
+	Flags []string `json:"flags"`
+}
+
+// GroupJSON is one multicast group.
+type GroupJSON struct {
+	ID   uint32 `json:"id"`
+	Name string `json:"name"`
+}
+
+// NewFamilyJSON converts a family record to its JSON shape.
+func NewFamilyJSON(f *family.Family) FamilyJSON {
+	j := FamilyJSON{ID: f.ID, Name: f.Name, Version: f.Version, HdrSize: f.HdrSize,
+		MaxAttr: f.MaxAttr, Ops: []OpJSON{}, McastGroups: []GroupJSON{}}
+	for _, op := range f.Ops {
+		j.Ops = append(j.Ops, OpJSON{ID: op.ID, Name: op.Name, Flags: family.OpFlagNames(op.Flags)})
+	}
+	for _, g := range f.Groups {
+		j.McastGroups = append(j.McastGroups, GroupJSON{ID: g.ID, Name: g.Name})
+	}
+
+	return j
+}
+
+// FamilyList writes the families as a table, one JSON array, or one JSON
+// object per line.
+func FamilyList(w io.Writer, format Format, fams []family.Family) error {
+	switch format {
+	case JSON:
+		list := make([]FamilyJSON, len(fams))
+		for i := range fams {
+			list[i] = NewFamilyJSON(&fams[i])
+		}
+		return writeJSONIndent(w, list)
+	case JSONLines:
+		for i := range fams {
+			if err := writeJSON(w, NewFamilyJSON(&fams[i])); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+
+	t := newTable(w, "ID", "NAME", "VERSION", "HDRSIZE", "MAXATTR", "OPS", "MCAST-GROUPS")
+	for _, f := range fams {
+		groups := make([]string, len(f.Groups))
+		for i, g := range f.Groups {
+			groups[i] = fmt.Sprintf("%s(%d)", g.Name, g.ID)
+		}
+		row := []string{itoa(uint64(f.ID)), f.Name, itoa(uint64(f.Version)), itoa(uint64(f.HdrSize)),
+			itoa(uint64(f.MaxAttr)), itoa(uint64(len(f.Ops))), strings.Join(groups, " ")}
+		if err := t.Append(row); err != nil {
+			return err
+		}
+	}
+
+	return t.Render()
+}
+
+// Family writes one family's full record, with its policy when p is not nil.
+func Family(w io.Writer, format Format, f *family.Family, p *family.Policy) error {
+	if format.IsJSON() {
+		j := NewFamilyJSON(f)
+		if p != nil {
+			j.Policy = NewPolicyJSON(p)
+		}
+		if format == JSON {
+			return writeJSONIndent(w, j)
+		}
+		return writeJSON(w, j)
+	}
+
+	fmt.Fprintf(w, "family %s  id %d  version %d  hdrsize %d  maxattr %d\n",
+		f.Name, f.ID, f.Version, f.HdrSize, f.MaxAttr)
+	if err := opsTable(w, f); err != nil {
+		return err
+	}
+	if err := groupsTable(w, f); err != nil {
+		return err
+	}
+	if p != nil {
+		return policyText(w, p)
+	}
+
+	return nil
+}
+
+func opsTable(w io.Writer, f *family.Family) error {
+	if len(f.Ops) == 0 {
+		_, err := fmt.Fprintln(w, "\nops: none")
+		return err
+	}
+
+	fmt.Fprintln(w, "\nops:")
+	t := newTable(w, "ID", "NAME", "FLAGS")
+	for _, op := range f.Ops {
+		name := op.Name
+		if name == "" {
+			name = "-"
+		}
+		if err := t.Append([]string{itoa(uint64(op.ID)), name, strings.Join(family.OpFlagNames(op.Flags), ",")}); err != nil {
+			return err
+		}
+	}
+
+	return t.Render()
+}
+
+func groupsTable(w io.Writer, f *family.Family) error {
+	if len(f.Groups) == 0 {
+		_, err := fmt.Fprintln(w, "\nmulticast groups: none")
+		return err
+	}
+
+	fmt.Fprintln(w, "\nmulticast groups:")
+	t := newTable(w, "ID", "NAME")
+	for _, g := range f.Groups {
+		if err := t.Append([]string{itoa(uint64(g.ID)), g.Name}); err != nil {
+			return err
+		}
+	}
+
+	return t.Render()
+}
+
+func itoa(v uint64) string { return strconv.FormatUint(v, 10) }
+
+// writeJSON writes v as one compact JSON document followed by a newline.
+func writeJSON(w io.Writer, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode JSON: %w", err)
+	}
+	b = append(b, '\n')
+	_, err = w.Write(b)
+
+	return err
+}
+
+// writeJSONIndent writes v as one indented JSON document.
+func writeJSONIndent(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode JSON: %w", err)
+	}
+	b = append(b, '\n')
+	_, err = w.Write(b)
+
+	return err
+}

@@ -1,0 +1,276 @@
+package render
+
+import (
+	"encoding/binary"
+	"fmt"
+	"io"
+	"strings"
+	"syscall"
+
+	"github.com/nlctl/nlctl/internal/family"
+	"github.com/nlctl/nlctl/internal/wire"
+)
+
+// HexNames tells the hex dumper what the messages of one family are called.
+type HexNames struct {
+	Family string
+	Op     func(cmd uint8) string // "" for an unknown op
+	Attrs  *family.AttrNames      // nil when the attributes are unknown
+}
+
+// HexDump writes netlink messages as annotated hex: each line holds an
+// offset within the message, up to 16 bytes, and what they are (header
+// fields, attribute names, types and lengths).
+type HexDump struct {
+	W io.Writer
+	// Names returns the names for messages of a family ID. It may be nil.
+	Names func(familyID uint16) HexNames
+	count int
+}
+
+// Message writes one message with a heading that says its direction.
+func (d *HexDump) Message(dir family.Direction, m wire.Message) error {
+	if d.count > 0 {
+		fmt.Fprintln(d.W)
+	}
+	d.count++
+
+	heading := "reply"
+	if dir == family.Sent {
+		heading = "request"
+	}
+	fmt.Fprintf(d.W, "# %s, %d bytes\n", heading, len(m.Raw))
+
+	var names HexNames
+	if d.Names != nil && m.Header.Type >= wire.TypeMinReserved {
+		names = d.Names(m.Header.Type)
+	}
+
+	h := m.Header
+	d.line(m.Raw, 0, wire.HeaderLen, fmt.Sprintf("nlmsghdr len=%d type=%s flags=%s seq=%d port=%d",
+		h.Length, typeName(h.Type, names.Family), flagNames(h), h.Sequence, h.PortID))
+
+	switch {
+	case h.Type == wire.TypeError || h.Type == wire.TypeDone && len(m.Payload) >= 4:
+		d.errorBody(m)
+	case h.Type < wire.TypeMinReserved:
+		d.bytes(m.Raw, wire.HeaderLen, len(m.Raw), "payload")
+	default:
+		d.genlBody(m, names)
+	}
+
+	return nil
+}
+
+func (d *HexDump) genlBody(m wire.Message, names HexNames) {
+	g, err := wire.ParseGenlHeader(m.Payload)
+	if err != nil {
+		d.bytes(m.Raw, wire.HeaderLen, len(m.Raw), "malformed: "+err.Error())
+		return
+	}
+
+	op := ""
+	if names.Op != nil {
+		op = names.Op(g.Command)
+	}
+	if op != "" {
+		op = " (" + op + ")"
+	}
+	start := wire.HeaderLen
+	d.line(m.Raw, start, start+wire.GenlHeaderLen, fmt.Sprintf("genlmsghdr cmd=%d%s version=%d", g.Command, op, g.Version))
+	d.attrs(m.Raw, start+wire.GenlHeaderLen, len(m.Raw), names.Attrs, 0)
+}
+
+func (d *HexDump) errorBody(m wire.Message) {
+	errno := -int32(binary.NativeEndian.Uint32(m.Payload[0:4]))
+	what := "ack"
+	if errno != 0 {
+		what = fmt.Sprintf("error %d (%s)", errno, syscall.Errno(errno).Error())
+	}
+	off := wire.HeaderLen
+	d.line(m.Raw, off, off+4, what)
+	off += 4
+
+	if m.Header.Type == wire.TypeError && len(m.Raw) >= off+wire.HeaderLen {
+		d.line(m.Raw, off, off+wire.HeaderLen, "echoed request nlmsghdr")
+		off += wire.HeaderLen
+		if em, err := wire.ParseError(m); err == nil && len(em.RequestPayload) > 0 {
+			d.bytes(m.Raw, off, off+len(em.RequestPayload), "echoed request payload")
+			off = wire.Align(off + len(em.RequestPayload))
+		}
+	}
+	if off < len(m.Raw) {
+		d.attrs(m.Raw, off, len(m.Raw), extAckNames, 0)
+	}
+}
+
+var extAckNames = &family.AttrNames{Attrs: map[uint16]*family.AttrNames{
+	wire.ExtAckMsg:      {Name: "extack msg"},
+	wire.ExtAckOffset:   {Name: "extack offset"},
+	wire.ExtAckCookie:   {Name: "extack cookie"},
+	wire.ExtAckPolicy:   {Name: "extack policy", Attrs: family.NlctrlAttrNames().Attrs[8].Elem.Elem.Attrs},
+	wire.ExtAckMissType: {Name: "extack missing type"},
+	wire.ExtAckMissNest: {Name: "extack missing nest"},
+}}
+
+// attrs annotates the attributes in raw[start:end], recursing into nests.
+func (d *HexDump) attrs(raw []byte, start, end int, names *family.AttrNames, depth int) {
+	indent := strings.Repeat("  ", depth)
+	s := wire.NewAttrScanner(raw[start:end], start)
+	for s.Next() {
+		a := s.Attr()
+		node := names.Child(a.Type)
+		label := fmt.Sprintf("attr %d", a.Type)
+		if node != nil && node.Name != "" {
+			label = fmt.Sprintf("%s (%d)", node.Name, a.Type)
+		}
+		flags := ""
+		if a.Nested {
+			flags += " nested"
+		}
+		if a.NetByteOrder {
+			flags += " net-byteorder"
+		}
+		d.line(raw, a.Offset, a.Offset+wire.AttrHeaderLen, fmt.Sprintf("%s%s len=%d%s", indent, label, a.Length, flags))
+
+		valueStart, valueEnd := a.NestedBase(), a.Offset+a.Length
+		if a.Nested || node.IsNest() {
+			d.attrs(raw, valueStart, valueEnd, node, depth+1)
+		} else {
+			d.bytes(raw, valueStart, valueEnd, indent+"  "+valueHint(a.Value))
+		}
+		if pad := wire.Align(valueEnd); pad > valueEnd && pad <= end {
+			d.line(raw, valueEnd, pad, indent+"  padding")
+		}
+	}
+	if err := s.Err(); err != nil {
+		rest, off := s.Rest()
+		d.bytes(raw, off, off+len(rest), indent+"malformed: "+err.Error())
+	}
+}
+
+// valueHint shows a leaf value as text when it looks like a string and as
+// a number when it has an integer's size.
+func valueHint(v []byte) string {
+	if len(v) > 1 && v[len(v)-1] == 0 && isPrintable(v[:len(v)-1]) {
+		return fmt.Sprintf("%q", v[:len(v)-1])
+	}
+
+	switch len(v) {
+	case 0:
+		return "(empty)"
+	case 1:
+		return fmt.Sprintf("= %d", v[0])
+	case 2:
+		return fmt.Sprintf("= %d", binary.NativeEndian.Uint16(v))
+	case 4:
+		return fmt.Sprintf("= %d", binary.NativeEndian.Uint32(v))
+	case 8:
+		return fmt.Sprintf("= %d", binary.NativeEndian.Uint64(v))
+	}
+
+	return "value"
+}
+
+func isPrintable(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+
+	return len(b) > 0
+}
+
+// bytes writes raw[start:end] in lines of up to 16 bytes, the note on the
+// first line.
+func (d *HexDump) bytes(raw []byte, start, end int, note string) {
+	if start >= end {
+		return
+	}
+
+	for off := start; off < end; off += 16 {
+		d.line(raw, off, min(off+16, end), note)
+		note = ""
+	}
+}
+
+func (d *HexDump) line(raw []byte, start, end int, note string) {
+	end = min(end, len(raw))
+	if start >= end {
+		return
+	}
+
+	var hex strings.Builder
+	for i, b := range raw[start:end] {
+		if i > 0 {
+			hex.WriteByte(' ')
+		}
+		fmt.Fprintf(&hex, "%02x", b)
+	}
+	fmt.Fprintf(d.W, "%04x  %-47s  %s\n", start, hex.String(), note)
+}
+
+func typeName(t uint16, familyName string) string {
+	switch t {
+	case wire.TypeNoop:
+		return "noop"
+	case wire.TypeError:
+		return "error"
+	case wire.TypeDone:
+		return "done"
+	case wire.TypeOverrun:
+		return "overrun"
+	}
+	if familyName != "" {
+		return fmt.Sprintf("%d (%s)", t, familyName)
+	}
+
+	return fmt.Sprint(t)
+}
+
+type flagName struct {
+	bit  uint16
+	name string
+}
+
+var (
+	baseFlags = []flagName{{wire.FlagRequest, "request"}, {wire.FlagMulti, "multi"}, {wire.FlagAck, "ack"},
+		{wire.FlagEcho, "echo"}, {wire.FlagDumpIntr, "dump-intr"}, {wire.FlagDumpFiltered, "dump-filtered"}}
+	ackFlags = []flagName{{wire.FlagCapped, "capped"}, {wire.FlagAckTLVs, "ack-tlvs"}}
+	getFlags = []flagName{{wire.FlagRoot, "root"}, {wire.FlagMatch, "match"}, {wire.FlagAtomic, "atomic"}}
+	newFlags = []flagName{{wire.FlagReplace, "replace"}, {wire.FlagExcl, "excl"}, {wire.FlagCreate, "create"},
+		{wire.FlagAppend, "append"}}
+)
+
+// flagNames names a header's flags. Bits 8 to 11 mean different things in
+// an acknowledgement, a GET request and a NEW request; a request with none
+// of the GET bits is shown with the NEW names.
+func flagNames(h wire.Header) string {
+	upper := newFlags
+	switch {
+	case h.Type == wire.TypeError:
+		upper = ackFlags
+	case h.Flags&wire.FlagRequest == 0:
+		upper = nil
+	case h.Flags&(wire.FlagRoot|wire.FlagMatch|wire.FlagAtomic) == wire.FlagDump:
+		upper = getFlags
+	}
+
+	var names []string
+	rest := h.Flags
+	for _, f := range append(append([]flagName{}, baseFlags...), upper...) {
+		if rest&f.bit != 0 {
+			names = append(names, f.name)
+			rest &^= f.bit
+		}
+	}
+	if rest != 0 {
+		names = append(names, fmt.Sprintf("%#x", rest))
+	}
+	if len(names) == 0 {
+		return "0"
+	}
+
+	return fmt.Sprintf("%#x (%s)", h.Flags, strings.Join(names, ","))
+}
