@@ -15,6 +15,7 @@ func newFamilyCommand(opts *globalOptions) *cobra.Command {
 		Use:   "family",
 		Short: "List and inspect the kernel's generic netlink families",
 		Args:  noArgs,
+		RunE:  showHelp,
 	}
 	cmd.AddCommand(newFamilyListCommand(opts), newFamilyGetCommand(opts))
 

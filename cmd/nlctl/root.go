@@ -19,11 +19,15 @@ type globalOptions struct {
 	timeout time.Duration
 	debug   bool
 
-	format render.Format
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
+	format     render.Format
+	dialKernel dialFunc
+	stdin      io.Reader
+	stdout     io.Writer
+	stderr     io.Writer
 }
+
+// dialFunc opens a connection to the kernel.
+type dialFunc func(family.DialOptions) (*family.Conn, error)
 
 const rootLong = `nlctl lists and inspects Linux generic netlink families and talks to them.
 
@@ -47,6 +51,7 @@ func newRootCommand(opts *globalOptions) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          noArgs,
+		RunE:          showHelp,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			return opts.validate()
 		},
@@ -90,7 +95,7 @@ func (o *globalOptions) debugf(format string, args ...any) {
 // mode every message sent and received is dumped to stdout.
 func (o *globalOptions) dial() (*family.Conn, error) {
 	start := time.Now()
-	conn, err := family.Dial(family.DialOptions{NetNS: o.netns, Timeout: o.timeout})
+	conn, err := o.dialKernel(family.DialOptions{NetNS: o.netns, Timeout: o.timeout})
 	if err != nil {
 		return nil, err
 	}
@@ -135,4 +140,9 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// showHelp is the action of a command that only groups subcommands.
+func showHelp(cmd *cobra.Command, args []string) error {
+	return cmd.Help()
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"syscall"
 
+	"github.com/nlctl/nlctl/internal/family"
 	"github.com/nlctl/nlctl/internal/render"
 )
 
@@ -22,8 +23,14 @@ const (
 // run executes nlctl with the given arguments and returns its exit code.
 // It writes data only to stdout and diagnostics only to stderr.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return runWith(ctx, family.Dial, args, stdin, stdout, stderr)
+}
+
+// runWith is run with the function that opens kernel connections, which
+// tests replace with a fake kernel.
+func runWith(ctx context.Context, dial dialFunc, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	out := bufio.NewWriterSize(stdout, 64*1024)
-	opts := &globalOptions{stdin: stdin, stdout: out, stderr: stderr}
+	opts := &globalOptions{stdin: stdin, stdout: out, stderr: stderr, dialKernel: dial}
 	root := newRootCommand(opts)
 	root.SetArgs(args)
 	root.SetIn(stdin)

@@ -37,12 +37,18 @@ func Dial(opts DialOptions) (*Conn, error) {
 		return nil, err
 	}
 
-	return NewConn(t, opts.Timeout), nil
+	c := NewConn(t, opts.Timeout)
+	// A time-based first sequence number keeps replies to an earlier process
+	// on a reused port ID from being taken for ours.
+	c.seq = uint32(time.Now().UnixNano())
+
+	return c, nil
 }
 
-// NewConn wraps a transport, such as a fake kernel in tests.
+// NewConn wraps a transport, such as a fake kernel in tests. Its first
+// request has sequence number 1.
 func NewConn(t Transport, timeout time.Duration) *Conn {
-	return &Conn{t: t, timeout: timeout, seq: uint32(time.Now().UnixNano())}
+	return &Conn{t: t, timeout: timeout}
 }
 
 // Close closes the socket.

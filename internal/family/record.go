@@ -133,6 +133,9 @@ func (f *Family) parseAttr(a wire.Attr) error {
 	var err error
 	switch a.Type {
 	case ctrlAttrFamilyID:
+		if len(a.Value) != 2 {
+			return fmt.Errorf("attribute %d at offset %d: a u16 needs 2 bytes, have %d", a.Type, a.Offset, len(a.Value))
+		}
 		var v uint64
 		v, err = a.Uint(false)
 		f.ID = uint16(v)
@@ -153,8 +156,13 @@ func (f *Family) parseAttr(a wire.Attr) error {
 	return err
 }
 
+// uint32Of reads a u32 attribute, which must be exactly 4 bytes.
 func uint32Of(a wire.Attr) (uint32, error) {
+	if len(a.Value) != 4 {
+		return 0, fmt.Errorf("attribute %d at offset %d: a u32 needs 4 bytes, have %d", a.Type, a.Offset, len(a.Value))
+	}
 	v, err := a.Uint(false)
+
 	return uint32(v), err
 }
 
