@@ -8,6 +8,7 @@ import (
 
 	"github.com/nlctl/nlctl/internal/family"
 	"github.com/nlctl/nlctl/internal/render"
+	"github.com/nlctl/nlctl/internal/schema"
 )
 
 func newFamilyCommand(opts *globalOptions) *cobra.Command {
@@ -88,6 +89,12 @@ func runFamilyGet(opts *familyGetOptions, name string) error {
 		return err
 	}
 
+	sch, err := opts.familySchema(fam)
+	if err != nil {
+		return err
+	}
+	names := render.Names{Source: namesSource(sch)}
+
 	var policy *family.Policy
 	if opts.policy {
 		var op *family.Op
@@ -101,12 +108,13 @@ func runFamilyGet(opts *familyGetOptions, name string) error {
 		if policy, err = conn.GetPolicy(fam, op); err != nil {
 			return err
 		}
+		names.PolicySets = family.PolicySets(policy, sch)
 	}
 	if opts.format == render.Hex {
 		return nil
 	}
 
-	return render.Family(opts.stdout, opts.format, fam, policy)
+	return render.Family(opts.stdout, opts.format, fam, policy, names)
 }
 
 // resolveFamily looks a family up by name, or by ID when the argument is a
@@ -124,9 +132,21 @@ func resolveFamily(opts *globalOptions, conn *family.Conn, arg string) (*family.
 	var nf *family.NotFoundError
 	if errors.As(err, &nf) {
 		initial, nsErr := family.InInitialNetNS(opts.netns)
-		nf.InitialNetNS = initial || nsErr != nil
+		nf.InitialNetNS = initial || (nsErr != nil && opts.netns == "")
 		opts.debugf("family %q not found; initial network namespace: %v (%v)", arg, initial, nsErr)
 	}
 
 	return fam, err
+}
+
+// namesSource says where a family's op and attribute names come from.
+func namesSource(sch *schema.Family) string {
+	if sch == nil {
+		return "policy dump (attribute types only, shown by number)"
+	}
+	if sch.Source.Kind == schema.SourceFile {
+		return "spec file " + sch.Source.Path
+	}
+
+	return "built-in schema"
 }

@@ -3,12 +3,14 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/nlctl/nlctl/internal/family"
 	"github.com/nlctl/nlctl/internal/render"
+	"github.com/nlctl/nlctl/internal/schema"
 	"github.com/nlctl/nlctl/internal/wire"
 )
 
@@ -18,6 +20,7 @@ type globalOptions struct {
 	netns   string
 	timeout time.Duration
 	debug   bool
+	specs   []string
 
 	format     render.Format
 	dialKernel dialFunc
@@ -63,6 +66,7 @@ func newRootCommand(opts *globalOptions) *cobra.Command {
 	f.StringVar(&opts.netns, "netns", "", "network namespace to work in: a name under /run/netns or a path such as /proc/PID/ns/net")
 	f.DurationVar(&opts.timeout, "timeout", 10*time.Second, "maximum wait for each kernel round trip, such as 500ms or 5s (0 waits forever)")
 	f.BoolVar(&opts.debug, "debug", false, "write diagnostics to stderr")
+	f.StringArrayVar(&opts.specs, "spec", nil, "YNL spec `FILE` to use for its family before any other schema (repeatable)")
 
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{err}
@@ -83,6 +87,28 @@ func (o *globalOptions) validate() error {
 	}
 
 	return nil
+}
+
+// schemas returns the schema sources: the --spec files, then the spec
+// folders named by the environment, then the built-in schemas.
+func (o *globalOptions) schemas() *family.Schemas {
+	return family.NewSchemas(o.specs, os.Getenv)
+}
+
+// familySchema finds the schema of a family registered in the kernel and
+// names the family's ops from it. Without a schema it returns nil, and
+// callers fall back to the kernel's policy dump.
+func (o *globalOptions) familySchema(fam *family.Family) (*schema.Family, error) {
+	sch, err := o.schemas().Lookup(fam.Name)
+	if err != nil {
+		return nil, err
+	}
+	if sch != nil {
+		family.NameOps(fam, sch)
+		o.debugf("schema for %s: %s %s", fam.Name, sch.Source.Kind, sch.Source.Path)
+	}
+
+	return sch, nil
 }
 
 func (o *globalOptions) debugf(format string, args ...any) {

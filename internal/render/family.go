@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/nlctl/nlctl/internal/family"
+	"github.com/nlctl/nlctl/internal/schema"
 )
 
 // FamilyJSON is the documented JSON shape of a family, shared by
@@ -20,6 +21,7 @@ type FamilyJSON struct {
 	MaxAttr     uint32      `json:"maxattr"`
 	Ops         []OpJSON    `json:"ops"`
 	McastGroups []GroupJSON `json:"mcast-groups"`
+	NamesSource string      `json:"names-source,omitempty"`
 	Policy      *PolicyJSON `json:"policy,omitempty"`
 }
 
@@ -85,12 +87,23 @@ func FamilyList(w io.Writer, format Format, fams []family.Family) error {
 	return t.Render()
 }
 
+// Names tells the family renderer where op and attribute names come from.
+type Names struct {
+	// Source describes the schema that named the ops, such as
+	// "builtin" or "file /usr/share/ynl/specs/netdev.yaml".
+	Source string
+	// PolicySets maps policy table indexes to the attribute sets they
+	// validate, for naming policy rows. It may be nil.
+	PolicySets map[uint32]*schema.AttrSet
+}
+
 // Family writes one family's full record, with its policy when p is not nil.
-func Family(w io.Writer, format Format, f *family.Family, p *family.Policy) error {
+func Family(w io.Writer, format Format, f *family.Family, p *family.Policy, names Names) error {
 	if format.IsJSON() {
 		j := NewFamilyJSON(f)
+		j.NamesSource = names.Source
 		if p != nil {
-			j.Policy = NewPolicyJSON(p)
+			j.Policy = NewPolicyJSON(p, names.PolicySets)
 		}
 		if format == JSON {
 			return writeJSONIndent(w, j)
@@ -100,6 +113,9 @@ func Family(w io.Writer, format Format, f *family.Family, p *family.Policy) erro
 
 	fmt.Fprintf(w, "family %s  id %d  version %d  hdrsize %d  maxattr %d\n",
 		f.Name, f.ID, f.Version, f.HdrSize, f.MaxAttr)
+	if names.Source != "" {
+		fmt.Fprintf(w, "names from: %s\n", names.Source)
+	}
 	if err := opsTable(w, f); err != nil {
 		return err
 	}
@@ -107,7 +123,7 @@ func Family(w io.Writer, format Format, f *family.Family, p *family.Policy) erro
 		return err
 	}
 	if p != nil {
-		return policyText(w, p)
+		return policyText(w, p, names.PolicySets)
 	}
 
 	return nil

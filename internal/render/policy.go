@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nlctl/nlctl/internal/family"
+	"github.com/nlctl/nlctl/internal/schema"
 )
 
 // PolicyJSON is the documented JSON shape of a family's validation policy.
@@ -33,6 +34,7 @@ type PolicyTableJSON struct {
 // left out.
 type PolicyAttrJSON struct {
 	Attr           uint16      `json:"attr"`
+	Name           string      `json:"name,omitempty"`
 	Type           string      `json:"type"`
 	MinValue       json.Number `json:"min-value,omitempty"`
 	MaxValue       json.Number `json:"max-value,omitempty"`
@@ -53,7 +55,7 @@ type RawAttr struct {
 }
 
 // NewPolicyJSON converts a policy to its JSON shape.
-func NewPolicyJSON(p *family.Policy) *PolicyJSON {
+func NewPolicyJSON(p *family.Policy, sets map[uint32]*schema.AttrSet) *PolicyJSON {
 	j := &PolicyJSON{Ops: []OpPolicyJSON{}, Tables: []PolicyTableJSON{}}
 	for _, op := range p.Ops {
 		j.Ops = append(j.Ops, OpPolicyJSON{ID: op.Op.ID, Name: op.Op.Name, Do: op.Do, Dump: op.Dump})
@@ -61,7 +63,9 @@ func NewPolicyJSON(p *family.Policy) *PolicyJSON {
 	for _, t := range p.Tables {
 		jt := PolicyTableJSON{Index: t.Index, Attrs: []PolicyAttrJSON{}}
 		for _, a := range t.Attrs {
-			jt.Attrs = append(jt.Attrs, newPolicyAttrJSON(a))
+			ja := newPolicyAttrJSON(a)
+			ja.Name = attrName(sets[t.Index], a.Attr)
+			jt.Attrs = append(jt.Attrs, ja)
 		}
 		j.Tables = append(j.Tables, jt)
 	}
@@ -82,7 +86,7 @@ func newPolicyAttrJSON(a family.PolicyAttr) PolicyAttrJSON {
 
 // policyText writes each op's policy as an indented tree that follows
 // nested policies.
-func policyText(w io.Writer, p *family.Policy) error {
+func policyText(w io.Writer, p *family.Policy, sets map[uint32]*schema.AttrSet) error {
 	fmt.Fprintln(w, "\npolicy:")
 	if len(p.Ops) == 0 && len(p.Tables) == 0 {
 		_, err := fmt.Fprintln(w, "  none: the family has no validation policy")
@@ -96,27 +100,39 @@ func policyText(w io.Writer, p *family.Policy) error {
 		}
 		fmt.Fprintf(w, "  op %d %s\n", op.Op.ID, name)
 		if op.Do != nil {
-			writeTable(w, p, "do", *op.Do)
+			writeTable(w, p, sets, "do", *op.Do)
 		}
 		if op.Dump != nil {
-			writeTable(w, p, "dump", *op.Dump)
+			writeTable(w, p, sets, "dump", *op.Dump)
 		}
 	}
 	if len(p.Ops) == 0 {
 		for _, t := range p.Tables {
-			writeTable(w, p, "table", t.Index)
+			writeTable(w, p, sets, "table", t.Index)
 		}
 	}
 
 	return nil
 }
 
-func writeTable(w io.Writer, p *family.Policy, kind string, index uint32) {
+func writeTable(w io.Writer, p *family.Policy, sets map[uint32]*schema.AttrSet, kind string, index uint32) {
 	fmt.Fprintf(w, "    %s: policy %d\n", kind, index)
-	writeAttrs(w, p, index, 3, map[uint32]bool{})
+	writeAttrs(w, p, sets, index, 3, map[uint32]bool{})
 }
 
-func writeAttrs(w io.Writer, p *family.Policy, index uint32, depth int, open map[uint32]bool) {
+// attrName names attribute n of a policy table's set, or returns "".
+func attrName(set *schema.AttrSet, n uint16) string {
+	if set == nil {
+		return ""
+	}
+	if a := set.ByNumber(n); a != nil {
+		return a.Name
+	}
+
+	return ""
+}
+
+func writeAttrs(w io.Writer, p *family.Policy, sets map[uint32]*schema.AttrSet, index uint32, depth int, open map[uint32]bool) {
 	t := p.Table(index)
 	if t == nil {
 		return
@@ -126,7 +142,11 @@ func writeAttrs(w io.Writer, p *family.Policy, index uint32, depth int, open map
 	defer delete(open, index)
 	indent := strings.Repeat("  ", depth)
 	for _, a := range t.Attrs {
-		fmt.Fprintf(w, "%sattr %d: %s%s\n", indent, a.Attr, family.PolicyTypeName(a.Type), constraints(a))
+		label := fmt.Sprintf("attr %d", a.Attr)
+		if name := attrName(sets[index], a.Attr); name != "" {
+			label += " " + name
+		}
+		fmt.Fprintf(w, "%s%s: %s%s\n", indent, label, family.PolicyTypeName(a.Type), constraints(a))
 		if a.NestedPolicy == nil {
 			continue
 		}
@@ -134,7 +154,7 @@ func writeAttrs(w io.Writer, p *family.Policy, index uint32, depth int, open map
 			fmt.Fprintf(w, "%s  (policy %d again: recursive)\n", indent, *a.NestedPolicy)
 			continue
 		}
-		writeAttrs(w, p, *a.NestedPolicy, depth+1, open)
+		writeAttrs(w, p, sets, *a.NestedPolicy, depth+1, open)
 	}
 }
 

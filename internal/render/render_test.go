@@ -84,7 +84,7 @@ func TestFamilyPolicyGolden(t *testing.T) {
 	for _, f := range []render.Format{render.Table, render.JSON} {
 		t.Run(f.String(), func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := render.Family(&buf, f, nlctrl, p); err != nil {
+			if err := render.Family(&buf, f, nlctrl, p, render.Names{}); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, "family-get-nlctrl-policy."+f.String(), buf.Bytes())
