@@ -59,7 +59,12 @@ func describeError(err error, opts *globalOptions) errorReport {
 		notFound *family.NotFoundError
 		netns    *family.NetNSError
 		partial  *incompleteError
+		request  *requestError
 	)
+	if errors.As(err, &request) {
+		r.ExtAck = render.NewExtAckJSON(request.info)
+		r.Error = fmt.Sprintf("%s: %s (%s)", request.op, kernelText(request), unix.ErrnoName(request.kernel.Errno))
+	}
 	switch {
 	case errors.As(err, &usage):
 		r.ExitCode, r.usage = exitUsage, true
@@ -85,4 +90,13 @@ func describeError(err error, opts *globalOptions) errorReport {
 
 func usageErrorf(format string, args ...any) error {
 	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// kernelText is the kernel's message, or the errno text without one.
+func kernelText(e *requestError) string {
+	if m := e.info.Message; m != "" {
+		return fmt.Sprintf("%s: %v", m, e.kernel.Errno)
+	}
+
+	return e.kernel.Errno.Error()
 }

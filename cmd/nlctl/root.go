@@ -71,7 +71,7 @@ func newRootCommand(opts *globalOptions) *cobra.Command {
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{err}
 	})
-	root.AddCommand(newFamilyCommand(opts), newVersionCommand(opts))
+	root.AddCommand(newFamilyCommand(opts), newVersionCommand(opts), newRequestCommand(opts, false), newRequestCommand(opts, true))
 
 	return root
 }

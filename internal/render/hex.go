@@ -8,6 +8,7 @@ import (
 	"syscall"
 
 	"github.com/nlctl/nlctl/internal/family"
+	"github.com/nlctl/nlctl/internal/schema"
 	"github.com/nlctl/nlctl/internal/wire"
 )
 
@@ -16,6 +17,72 @@ type HexNames struct {
 	Family string
 	Op     func(cmd uint8) string // "" for an unknown op
 	Attrs  *family.AttrNames      // nil when the attributes are unknown
+	// Set names the top-level attributes from a schema; it is used when
+	// Attrs is nil.
+	Set *schema.AttrSet
+	// HeaderSize is the size of the family's fixed header.
+	HeaderSize int
+}
+
+// namer names the attributes of one level of a message.
+type namer interface {
+	// child returns the name of attribute typ ("" if unknown), whether it
+	// is a nest, and the namer of its contents.
+	child(typ uint16) (string, bool, namer)
+}
+
+type treeNamer struct{ n *family.AttrNames }
+
+func (t treeNamer) child(typ uint16) (string, bool, namer) {
+	c := t.n.Child(typ)
+	if c == nil {
+		return "", false, nil
+	}
+
+	return c.Name, c.IsNest(), treeNamer{c}
+}
+
+type setNamer struct{ set *schema.AttrSet }
+
+func (s setNamer) child(typ uint16) (string, bool, namer) {
+	if s.set == nil {
+		return "", false, nil
+	}
+	a := s.set.ByNumber(typ)
+	if a == nil {
+		return "", false, nil
+	}
+	nested := a.Nested()
+	switch a.Type {
+	case schema.TypeNest:
+		return a.Name, true, setNamer{nested}
+	case schema.TypeIndexedArray, schema.TypeNestTypeValue:
+		return a.Name, true, elemNamer{nested}
+	}
+
+	return a.Name, false, nil
+}
+
+// elemNamer names the elements of an indexed array by index.
+type elemNamer struct{ set *schema.AttrSet }
+
+func (e elemNamer) child(typ uint16) (string, bool, namer) {
+	if e.set == nil {
+		return fmt.Sprintf("[%d]", typ), false, nil
+	}
+
+	return fmt.Sprintf("[%d]", typ), true, setNamer{e.set}
+}
+
+func (h HexNames) namer() namer {
+	switch {
+	case h.Attrs != nil:
+		return treeNamer{h.Attrs}
+	case h.Set != nil:
+		return setNamer{h.Set}
+	}
+
+	return nil
 }
 
 // HexDump writes netlink messages as annotated hex: each line holds an
@@ -78,7 +145,12 @@ func (d *HexDump) genlBody(m wire.Message, names HexNames) {
 	}
 	start := wire.HeaderLen
 	d.line(m.Raw, start, start+wire.GenlHeaderLen, fmt.Sprintf("genlmsghdr cmd=%d%s version=%d", g.Command, op, g.Version))
-	d.attrs(m.Raw, start+wire.GenlHeaderLen, len(m.Raw), names.Attrs, 0)
+	start += wire.GenlHeaderLen
+	if names.HeaderSize > 0 {
+		d.bytes(m.Raw, start, min(start+names.HeaderSize, len(m.Raw)), "fixed header")
+		start += names.HeaderSize
+	}
+	d.attrs(m.Raw, start, len(m.Raw), names.namer(), 0)
 }
 
 func (d *HexDump) errorBody(m wire.Message) {
@@ -100,7 +172,7 @@ func (d *HexDump) errorBody(m wire.Message) {
 		}
 	}
 	if off < len(m.Raw) {
-		d.attrs(m.Raw, off, len(m.Raw), extAckNames, 0)
+		d.attrs(m.Raw, off, len(m.Raw), treeNamer{extAckNames}, 0)
 	}
 }
 
@@ -114,15 +186,20 @@ var extAckNames = &family.AttrNames{Attrs: map[uint16]*family.AttrNames{
 }}
 
 // attrs annotates the attributes in raw[start:end], recursing into nests.
-func (d *HexDump) attrs(raw []byte, start, end int, names *family.AttrNames, depth int) {
+func (d *HexDump) attrs(raw []byte, start, end int, names namer, depth int) {
 	indent := strings.Repeat("  ", depth)
 	s := wire.NewAttrScanner(raw[start:end], start)
 	for s.Next() {
 		a := s.Attr()
-		node := names.Child(a.Type)
+		var name string
+		var nest bool
+		var next namer
+		if names != nil && depth < 32 {
+			name, nest, next = names.child(a.Type)
+		}
 		label := fmt.Sprintf("attr %d", a.Type)
-		if node != nil && node.Name != "" {
-			label = fmt.Sprintf("%s (%d)", node.Name, a.Type)
+		if name != "" {
+			label = fmt.Sprintf("%s (%d)", name, a.Type)
 		}
 		flags := ""
 		if a.Nested {
@@ -134,8 +211,8 @@ func (d *HexDump) attrs(raw []byte, start, end int, names *family.AttrNames, dep
 		d.line(raw, a.Offset, a.Offset+wire.AttrHeaderLen, fmt.Sprintf("%s%s len=%d%s", indent, label, a.Length, flags))
 
 		valueStart, valueEnd := a.NestedBase(), a.Offset+a.Length
-		if a.Nested || node.IsNest() {
-			d.attrs(raw, valueStart, valueEnd, node, depth+1)
+		if a.Nested || nest {
+			d.attrs(raw, valueStart, valueEnd, next, depth+1)
 		} else {
 			d.bytes(raw, valueStart, valueEnd, indent+"  "+valueHint(a.Value))
 		}

@@ -33,7 +33,7 @@ type PolicyTableJSON struct {
 // PolicyAttrJSON is the rule for one attribute; absent constraints are
 // left out.
 type PolicyAttrJSON struct {
-	Attr           uint16      `json:"attr"`
+	Attr           uint16      `json:"attr,omitempty"`
 	Name           string      `json:"name,omitempty"`
 	Type           string      `json:"type"`
 	MinValue       json.Number `json:"min-value,omitempty"`

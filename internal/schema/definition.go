@@ -89,8 +89,9 @@ type Member struct {
 	Name string
 	// Type is one of u8 to u64, s8 to s64, string, binary or pad.
 	Type Type
-	// Len is the length in bytes of a string, binary or pad member, and 0
-	// for integer members and for binary members that embed a struct.
+	// Len is the length in bytes of a string, binary or pad member. It is
+	// 0 for integer members. A binary member that embeds a struct takes its
+	// size from the struct.
 	Len int
 	// ByteOrder is the byte order of an integer member.
 	ByteOrder ByteOrder

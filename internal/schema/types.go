@@ -36,57 +36,68 @@ const (
 // String returns the YNL name of t, the empty string for TypeNone, or
 // "type(N)" for a value outside the known range.
 func (t Type) String() string {
-	switch t {
-	case TypeNone:
-		return ""
-	case TypeUnused:
-		return "unused"
-	case TypePad:
-		return "pad"
-	case TypeFlag:
-		return "flag"
-	case TypeBinary:
-		return "binary"
-	case TypeBitfield32:
-		return "bitfield32"
-	case TypeUint:
-		return "uint"
-	case TypeSint:
-		return "sint"
-	case TypeString:
-		return "string"
-	case TypeNest:
-		return "nest"
-	case TypeIndexedArray:
-		return "indexed-array"
-	case TypeNestTypeValue:
-		return "nest-type-value"
-	case TypeSubMessage:
-		return "sub-message"
-	}
-
-	return t.integerName()
-}
-
-// integerName returns the YNL name of a fixed-width integer type, or
-// "type(N)" for any other value.
-func (t Type) integerName() string {
-	if t >= TypeU8 && t <= TypeU64 {
-		return "u" + strconv.Itoa(8<<(t-TypeU8))
-	}
-
-	if t >= TypeS8 && t <= TypeS64 {
-		return "s" + strconv.Itoa(8<<(t-TypeS8))
+	if name, ok := t.name(); ok {
+		return name
 	}
 
 	return "type(" + strconv.Itoa(int(t)) + ")"
+}
+
+// name returns the YNL name of a known type.
+func (t Type) name() (string, bool) {
+	switch t {
+	case TypeNone:
+		return "", true
+	case TypeUnused:
+		return "unused", true
+	case TypePad:
+		return "pad", true
+	case TypeFlag:
+		return "flag", true
+	case TypeBinary:
+		return "binary", true
+	case TypeBitfield32:
+		return "bitfield32", true
+	case TypeUint:
+		return "uint", true
+	case TypeSint:
+		return "sint", true
+	case TypeU8:
+		return "u8", true
+	case TypeU16:
+		return "u16", true
+	case TypeU32:
+		return "u32", true
+	case TypeU64:
+		return "u64", true
+	case TypeS8:
+		return "s8", true
+	case TypeS16:
+		return "s16", true
+	case TypeS32:
+		return "s32", true
+	case TypeS64:
+		return "s64", true
+	case TypeString:
+		return "string", true
+	case TypeNest:
+		return "nest", true
+	case TypeIndexedArray:
+		return "indexed-array", true
+	case TypeNestTypeValue:
+		return "nest-type-value", true
+	case TypeSubMessage:
+		return "sub-message", true
+	}
+
+	return "", false
 }
 
 // ParseType returns the Type with the YNL name s. It reports false for an
 // unknown name and for the empty string.
 func ParseType(s string) (Type, bool) {
 	for t := TypeUnused; t < typeCount; t++ {
-		if t.String() == s {
+		if name, _ := t.name(); name == s {
 			return t, true
 		}
 	}

@@ -64,3 +64,10 @@ func (e *AttrEncoder) pad() {
 		e.b = append(e.b, 0)
 	}
 }
+
+// Append appends bytes that are already encoded, such as a fixed header
+// inside a nest, padded to 4 bytes.
+func (e *AttrEncoder) Append(b []byte) {
+	e.b = append(e.b, b...)
+	e.pad()
+}

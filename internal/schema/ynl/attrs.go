@@ -8,17 +8,6 @@ import (
 	"github.com/nlctl/nlctl/internal/schema"
 )
 
-// attrTypes are the types an attribute or a sub-type may have.
-func attrTypes() []schema.Type {
-	types := make([]schema.Type, 0, 20)
-	for _, name := range schema.TypeNames() {
-		t, _ := schema.ParseType(name)
-		types = append(types, t)
-	}
-
-	return types
-}
-
 // attr loads the keys of one attribute into a and returns its number: the
 // value key if given, else next. In a subset, a already holds the parent's
 // definition and a missing type is allowed.
@@ -69,9 +58,9 @@ func (l *loader) attrKey(p pair, a *schema.Attr) error {
 
 	switch p.key {
 	case "type":
-		a.Type, err = l.typeOf(p.value, attrTypes())
+		a.Type, err = l.typeOf(p.value, false)
 	case "sub-type":
-		a.SubType, err = l.typeOf(p.value, attrTypes())
+		a.SubType, err = l.typeOf(p.value, false)
 	case "byte-order":
 		a.ByteOrder, err = l.byteOrder(p.value)
 	case "display-hint":

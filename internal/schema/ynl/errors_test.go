@@ -319,7 +319,7 @@ definitions:
     type: struct
     members: [{name: inner, type: nest}]
 `,
-			want: `bad.yaml:5: definitions[0].members[0].type: type "nest" is not allowed here; valid types are u8, u16, u32, u64, s8, s16, s32, s64, string, binary, pad`,
+			want: `bad.yaml:5: definitions[0].members[0].type: type "nest" is not allowed here; valid types are pad, binary, u8, u16, u32, u64, s8, s16, s32, s64, string`,
 		},
 		{
 			name: "len names a missing const",
@@ -416,6 +416,28 @@ protocol: genetlink-legacy
 version: 0
 `,
 			want: `bad.yaml:3: version: version must be at least 1`,
+		},
+		{
+			name: "directional duplicate request value",
+			spec: `name: t
+protocol: genetlink-legacy
+operations:
+  enum-model: directional
+  list:
+    - {name: get, do: {request: {value: 4}}}
+    - {name: set, do: {request: {value: 4}}}
+`,
+			want: `bad.yaml:7: operations.list[1]: op "set": request value 4 is already used by op "get"`,
+		},
+		{
+			name: "struct cycle",
+			spec: `name: t
+protocol: netlink-raw
+definitions:
+  - {name: a, type: struct, members: [{name: m, type: binary, struct: b}]}
+  - {name: b, type: struct, members: [{name: m, type: binary, struct: a}]}
+`,
+			want: `bad.yaml: struct "a" contains itself`,
 		},
 		{
 			name: "invalid YAML",

@@ -209,7 +209,7 @@ func (l *loader) format(e node, f *schema.SubMessageFormat) error {
 	for _, p := range kv {
 		switch p.key {
 		case "value":
-			f.Value, err = l.str(p.value)
+			f.Value, err = l.name(p.value)
 			hasValue = true
 		case "attribute-set":
 			f.AttrSetName, err = l.setRef(p.value)

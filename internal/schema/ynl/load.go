@@ -25,13 +25,14 @@ func LoadFile(path string) (*schema.Family, error) {
 // number assigned and every reference resolved. name is used in error
 // messages and as the family's Source path, usually the file's path.
 //
-// Errors in the spec are returned as *Error, which names the file, line
-// and key. Unknown keys below the top level are not errors: they are
-// listed in Family.Warnings so that specs from newer kernels still load.
+// Errors in the spec are returned as *Error, which names the file and,
+// where the problem is at one node, the line and key. Unknown keys below
+// the top level are not errors: they are listed in Family.Warnings so that
+// specs from newer kernels still load.
 func Load(name string, data []byte) (*schema.Family, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(rewriteVersionDirective(data), &doc); err != nil {
-		return nil, fmt.Errorf("%s: invalid YAML: %w", name, err)
+		return nil, &Error{File: name, Err: fmt.Errorf("invalid YAML: %w", err)}
 	}
 
 	l := &loader{file: name}
@@ -45,8 +46,11 @@ func Load(name string, data []byte) (*schema.Family, error) {
 		return nil, err
 	}
 
+	// The loader has checked every reference with its line already, so
+	// only problems that span several nodes, such as a struct that contains
+	// itself, surface here.
 	if err := f.Resolve(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, &Error{File: name, Err: err}
 	}
 
 	return f, nil

@@ -13,8 +13,8 @@ import (
 	"github.com/nlctl/nlctl/internal/schema"
 )
 
-// referenceDir is where the kernel's YNL specs live, relative to this
-// package: the shared reference tree next to the checkout.
+// referenceDir holds the kernel's YNL specs that the tests load, relative
+// to this package.
 const referenceDir = "../../../../shared/reference/ynl-specs"
 
 // formatFiles are the JSON schemas of the spec format itself, which sit
@@ -125,7 +125,7 @@ func TestOpNumbering(t *testing.T) {
 		{"linux-6.12/rt_link.yaml", "newlink", opValues{16, 0, true, false}},
 		{"linux-6.12/rt_link.yaml", "getlink", opValues{18, 16, true, true}},
 		{"linux-6.12/rt_link.yaml", "getstats", opValues{94, 92, true, true}},
-		// CTRL_CMD_GETFAMILY 3, answered with CTRL_CMD_NEWFAMILY 1.
+		// CTRL_CMD_GETFAMILY 3, whose reply is CTRL_CMD_NEWFAMILY 1.
 		{"linux-6.12/nlctrl.yaml", "getfamily", opValues{3, 1, true, true}},
 		{"linux-6.12/nlctrl.yaml", "getpolicy", opValues{10, 10, true, true}},
 		// Unified numbering with explicit values.
@@ -486,6 +486,21 @@ func BenchmarkGobDecode(b *testing.B) {
 		}
 
 		if err := got.Resolve(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkResolve measures Resolve alone on the largest reference spec:
+// the cost of a built-in schema written as a Go literal.
+func BenchmarkResolve(b *testing.B) {
+	f, err := LoadFile(largestSpec(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+
+	for b.Loop() {
+		if err := f.Resolve(); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -7,13 +7,10 @@ import (
 	"github.com/nlctl/nlctl/internal/schema"
 )
 
-// memberTypes are the types a struct member may have.
-func memberTypes() []schema.Type {
-	return []schema.Type{
-		schema.TypeU8, schema.TypeU16, schema.TypeU32, schema.TypeU64,
-		schema.TypeS8, schema.TypeS16, schema.TypeS32, schema.TypeS64,
-		schema.TypeString, schema.TypeBinary, schema.TypePad,
-	}
+// isMemberType reports whether a struct member may have type t.
+func isMemberType(t schema.Type) bool {
+	return t.IsInteger() && t != schema.TypeUint && t != schema.TypeSint ||
+		t == schema.TypeString || t == schema.TypeBinary || t == schema.TypePad
 }
 
 // members loads the members of a struct.
@@ -84,7 +81,7 @@ func (l *loader) memberKey(p pair, m *schema.Member) error {
 	case "name":
 		m.Name, err = l.name(p.value)
 	case "type":
-		m.Type, err = l.typeOf(p.value, memberTypes())
+		m.Type, err = l.typeOf(p.value, true)
 	case "byte-order":
 		m.ByteOrder, err = l.byteOrder(p.value)
 	case "display-hint":

@@ -6,32 +6,31 @@ import (
 	"github.com/nlctl/nlctl/internal/schema"
 )
 
-// typeOf reads a type name that must be one of allowed.
-func (l *loader) typeOf(n node, allowed []schema.Type) (schema.Type, error) {
+// typeOf reads a type name: any type for an attribute, or one of the
+// struct member types when member is true.
+func (l *loader) typeOf(n node, member bool) (schema.Type, error) {
 	s, err := l.str(n)
 	if err != nil {
 		return schema.TypeNone, err
 	}
 
-	t, ok := schema.ParseType(s)
-	if ok {
-		for _, a := range allowed {
-			if a == t {
-				return t, nil
-			}
+	t, known := schema.ParseType(s)
+	if known && (!member || isMemberType(t)) {
+		return t, nil
+	}
+
+	var valid []string
+	for _, name := range schema.TypeNames() {
+		if typ, _ := schema.ParseType(name); !member || isMemberType(typ) {
+			valid = append(valid, name)
 		}
 	}
 
-	names := make([]string, len(allowed))
-	for i, a := range allowed {
-		names[i] = a.String()
+	if known {
+		return schema.TypeNone, l.errorf(n, "type %q is not allowed here; valid types are %s", s, strings.Join(valid, ", "))
 	}
 
-	if ok {
-		return schema.TypeNone, l.errorf(n, "type %q is not allowed here; valid types are %s", s, strings.Join(names, ", "))
-	}
-
-	return schema.TypeNone, l.errorf(n, "unknown type %q; valid types are %s", s, strings.Join(names, ", "))
+	return schema.TypeNone, l.errorf(n, "unknown type %q; valid types are %s", s, strings.Join(valid, ", "))
 }
 
 // byteOrder reads a byte-order value.

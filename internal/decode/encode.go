@@ -1,0 +1,618 @@
+package decode
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/nlctl/nlctl/internal/schema"
+	"github.com/nlctl/nlctl/internal/wire"
+)
+
+// ValueError reports a request value that does not fit the schema. Path
+// is the attribute's dotted path, such as ".header.dev-name".
+type ValueError struct {
+	Path   string
+	Reason string
+}
+
+func (e *ValueError) Error() string {
+	return fmt.Sprintf("attribute %s: %s", e.Path, e.Reason)
+}
+
+// Encoder encodes request values into a family's attributes.
+type Encoder struct {
+	Family *schema.Family
+}
+
+// Message encodes a request body for op: the fixed header, whose members
+// are taken from top-level keys of v with their names, then the attributes.
+func (e *Encoder) Message(op *schema.Op, v *Object) ([]byte, error) {
+	var body []byte
+	rest := v
+	if hdr := (&Decoder{Family: e.Family}).fixedHeader(op); hdr != nil {
+		fields, remaining := splitFields(v, hdr)
+		b, err := encodeStruct(hdr, fields, "")
+		if err != nil {
+			return nil, err
+		}
+		body, rest = b, remaining
+	}
+
+	var set *schema.AttrSet
+	if op != nil {
+		set = op.AttrSet()
+	}
+	var enc wire.AttrEncoder
+	if err := (&encoder{}).attrs(&enc, set, rest, ""); err != nil {
+		return nil, err
+	}
+
+	return append(body, enc.Bytes()...), nil
+}
+
+// splitFields separates the members of a fixed header from the rest.
+func splitFields(v *Object, hdr *schema.Definition) (*Object, *Object) {
+	fields, rest := &Object{}, &Object{}
+	for _, f := range v.Fields {
+		if memberOf(hdr, f.Key) != nil {
+			fields.Fields = append(fields.Fields, f)
+		} else {
+			rest.Fields = append(rest.Fields, f)
+		}
+	}
+
+	return fields, rest
+}
+
+func memberOf(d *schema.Definition, name string) *schema.Member {
+	for i := range d.Members {
+		if d.Members[i].Name == name && d.Members[i].Type != schema.TypePad {
+			return &d.Members[i]
+		}
+	}
+
+	return nil
+}
+
+type encoder struct {
+	// objects are the enclosing objects, innermost last, for sub-message
+	// selectors.
+	objects []*Object
+}
+
+func (e *encoder) attrs(enc *wire.AttrEncoder, set *schema.AttrSet, obj *Object, path string) error {
+	e.objects = append(e.objects, obj)
+	defer func() { e.objects = e.objects[:len(e.objects)-1] }()
+
+	for _, f := range obj.Fields {
+		p := path + "." + f.Key
+		var sa *schema.Attr
+		if set != nil {
+			sa = set.ByName(f.Key)
+		}
+		if sa == nil {
+			if err := rawAttr(enc, set, f, p); err != nil {
+				return err
+			}
+			continue
+		}
+
+		values := []Value{f.Value}
+		if arr, ok := f.Value.([]Value); ok && sa.MultiAttr {
+			values = arr
+		}
+		for _, v := range values {
+			if err := e.attr(enc, sa, v, p); err != nil {
+				return err
+			}
+		}
+	}
+
+	return nil
+}
+
+// rawAttr encodes a member whose key is an attribute number, as nlctl
+// prints attributes the schema does not know: the value is hex.
+func rawAttr(enc *wire.AttrEncoder, set *schema.AttrSet, f Field, path string) error {
+	n, err := strconv.ParseUint(f.Key, 10, 16)
+	if err != nil || n > schema.MaxAttrNumber {
+		return &ValueError{Path: path, Reason: unknownAttrReason(set, f.Key)}
+	}
+
+	values := []Value{f.Value}
+	if arr, ok := f.Value.([]Value); ok {
+		values = arr
+	}
+	for _, v := range values {
+		s, ok := v.(string)
+		if !ok {
+			return &ValueError{Path: path, Reason: "an attribute given by number takes its value as a hex string"}
+		}
+		b, err := parseHex(s)
+		if err != nil {
+			return &ValueError{Path: path, Reason: err.Error()}
+		}
+		enc.Put(uint16(n), b)
+	}
+
+	return nil
+}
+
+func unknownAttrReason(set *schema.AttrSet, key string) string {
+	if set == nil {
+		return "no schema names attributes here; give attributes by number with --raw-attr"
+	}
+
+	names := make([]string, 0, len(set.Attrs))
+	for _, a := range set.Attrs {
+		if a.Type != schema.TypeUnused && a.Type != schema.TypePad {
+			names = append(names, a.Name)
+		}
+	}
+	reason := fmt.Sprintf("unknown attribute %q in set %s", key, set.Name)
+	if near := Nearest(key, names); near != "" {
+		reason += fmt.Sprintf("; did you mean %q?", near)
+	}
+	sort.Strings(names)
+
+	return reason + "; valid: " + strings.Join(names, ", ")
+}
+
+func (e *encoder) attr(enc *wire.AttrEncoder, sa *schema.Attr, v Value, path string) error {
+	switch sa.Type {
+	case schema.TypeFlag:
+		on, err := parseBool(v)
+		if err != nil {
+			return &ValueError{Path: path, Reason: err.Error()}
+		}
+		if on {
+			enc.Put(sa.Number, nil)
+		}
+		return nil
+	case schema.TypeNest:
+		obj, ok := v.(*Object)
+		if !ok {
+			return &ValueError{Path: path, Reason: "a nest takes an object of attributes (in --attr, name them as " + strings.TrimPrefix(path, ".") + ".NAME=VALUE)"}
+		}
+		enc.Nest(sa.Number)
+		err := e.attrs(enc, sa.Nested(), obj, path)
+		enc.End()
+		return err
+	case schema.TypeIndexedArray:
+		return e.indexedArray(enc, sa, v, path)
+	case schema.TypeNestTypeValue:
+		return e.typeValue(enc, sa, v, path)
+	case schema.TypeSubMessage:
+		return e.subMessage(enc, sa, v, path)
+	case schema.TypeUnused, schema.TypePad:
+		return &ValueError{Path: path, Reason: fmt.Sprintf("a %s attribute carries no value", sa.Type)}
+	}
+
+	b, err := scalarBytes(sa, v)
+	if err != nil {
+		return &ValueError{Path: path, Reason: err.Error()}
+	}
+	enc.Put(sa.Number, b)
+
+	return nil
+}
+
+func (e *encoder) indexedArray(enc *wire.AttrEncoder, sa *schema.Attr, v Value, path string) error {
+	arr, ok := v.([]Value)
+	if !ok {
+		return &ValueError{Path: path, Reason: "an indexed-array takes an array"}
+	}
+
+	enc.Nest(sa.Number)
+	defer enc.End()
+	for i, elem := range arr {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		if sa.SubType == schema.TypeNest || sa.SubType == schema.TypeNone {
+			obj, ok := elem.(*Object)
+			if !ok {
+				return &ValueError{Path: p, Reason: "each element takes an object of attributes"}
+			}
+			enc.Nest(uint16(i))
+			err := e.attrs(enc, sa.Nested(), obj, p)
+			enc.End()
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		elemAttr := schema.Attr{Name: sa.Name, Type: sa.SubType, ByteOrder: sa.ByteOrder, DisplayHint: sa.DisplayHint}
+		b, err := scalarBytes(&elemAttr, elem)
+		if err != nil {
+			return &ValueError{Path: p, Reason: err.Error()}
+		}
+		enc.Put(uint16(i), b)
+	}
+
+	return nil
+}
+
+func (e *encoder) typeValue(enc *wire.AttrEncoder, sa *schema.Attr, v Value, path string) error {
+	arr, ok := v.([]Value)
+	if !ok || len(sa.TypeValue) == 0 {
+		return &ValueError{Path: path, Reason: "a nest-type-value attribute takes an array of objects"}
+	}
+
+	key := sa.TypeValue[0]
+	enc.Nest(sa.Number)
+	defer enc.End()
+	for i, elem := range arr {
+		p := fmt.Sprintf("%s[%d]", path, i)
+		obj, ok := elem.(*Object)
+		if !ok {
+			return &ValueError{Path: p, Reason: fmt.Sprintf("each element takes an object with %q and attributes", key)}
+		}
+		typeField, found := obj.Get(key)
+		n, err := parseUint(typeField, 16)
+		if !found || err != nil {
+			return &ValueError{Path: p, Reason: fmt.Sprintf("%q must give the element's number from 0 to 65535", key)}
+		}
+		rest := &Object{}
+		for _, f := range obj.Fields {
+			if f.Key != key {
+				rest.Fields = append(rest.Fields, f)
+			}
+		}
+		enc.Nest(uint16(n))
+		err = e.attrs(enc, sa.Nested(), rest, p)
+		enc.End()
+		if err != nil {
+			return err
+		}
+	}
+
+	return nil
+}
+
+func (e *encoder) subMessage(enc *wire.AttrEncoder, sa *schema.Attr, v Value, path string) error {
+	obj, ok := v.(*Object)
+	if !ok {
+		return &ValueError{Path: path, Reason: "a sub-message takes an object"}
+	}
+
+	var format *schema.SubMessageFormat
+	for i := len(e.objects) - 1; i >= 0 && format == nil; i-- {
+		if sel, found := e.objects[i].Get(sa.Selector); found {
+			if s, ok := sel.(string); ok && sa.SubMessage() != nil {
+				format = sa.SubMessage().Format(s)
+			}
+		}
+	}
+	if format == nil {
+		return &ValueError{Path: path, Reason: fmt.Sprintf("set %q first: its value selects this sub-message's format", sa.Selector)}
+	}
+
+	enc.Nest(sa.Number)
+	defer enc.End()
+	rest := obj
+	if hdr := format.FixedHeader(); hdr != nil {
+		fields, remaining := splitFields(obj, hdr)
+		b, err := encodeStruct(hdr, fields, path)
+		if err != nil {
+			return err
+		}
+		enc.Append(b)
+		rest = remaining
+	}
+
+	return e.attrs(enc, format.AttrSet(), rest, path)
+}
+
+// scalarBytes encodes the value of a non-nested attribute.
+func scalarBytes(sa *schema.Attr, v Value) ([]byte, error) {
+	switch t := sa.Type; {
+	case t.IsInteger():
+		u, size, err := integerValue(sa.Type, sa.Enum(), sa.EnumAsFlags, sa.Checks, v)
+		if err != nil {
+			return nil, err
+		}
+		return putUint(u, size, sa.ByteOrder), nil
+	case t == schema.TypeString:
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("a string attribute takes a string, not %s", describe(v))
+		}
+		if max := sa.Checks.MaxLen; max > 0 && len(s) > max {
+			return nil, fmt.Errorf("%q is %d bytes, longer than the maximum %d", s, len(s), max)
+		}
+		return append([]byte(s), 0), nil
+	case t == schema.TypeBitfield32:
+		return bitfield32Bytes(sa, v)
+	}
+
+	return binaryBytes(sa, v)
+}
+
+func describe(v Value) string {
+	switch v.(type) {
+	case *Object:
+		return "an object"
+	case []Value:
+		return "an array"
+	case json.Number:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+
+	return "a string"
+}
+
+func putUint(u uint64, size int, order schema.ByteOrder) []byte {
+	b := make([]byte, size)
+	var bo binary.ByteOrder = binary.NativeEndian
+	switch order {
+	case schema.ByteOrderBigEndian:
+		bo = binary.BigEndian
+	case schema.ByteOrderLittleEndian:
+		bo = binary.LittleEndian
+	}
+
+	switch size {
+	case 1:
+		b[0] = uint8(u)
+	case 2:
+		bo.PutUint16(b, uint16(u))
+	case 4:
+		bo.PutUint32(b, uint32(u))
+	default:
+		bo.PutUint64(b, u)
+	}
+
+	return b
+}
+
+// integerValue parses an integer value: a number, a decimal or 0x string,
+// an enum entry name, or flag names (an array, or a comma-separated
+// string). It returns the value's bits and its encoded size.
+func integerValue(t schema.Type, enum *schema.Definition, asFlags bool, checks schema.Checks, v Value) (uint64, int, error) {
+	u, err := integerBits(t, enum, asFlags, v)
+	if err != nil {
+		return 0, 0, err
+	}
+
+	size := t.Size()
+	if size == 0 { // uint and sint: 4 bytes when the value fits, else 8
+		size = 8
+		if t == schema.TypeUint && u <= math.MaxUint32 || t == schema.TypeSint && int64(u) >= math.MinInt32 && int64(u) <= math.MaxInt32 {
+			size = 4
+		}
+	}
+	if err := checkRange(t, u, checks); err != nil {
+		return 0, 0, err
+	}
+
+	return u, size, nil
+}
+
+func integerBits(t schema.Type, enum *schema.Definition, asFlags bool, v Value) (uint64, error) {
+	if enum != nil && (enum.Kind == schema.KindFlags || asFlags) {
+		if names, ok := flagNamesOf(v); ok {
+			return flagMask(enum, asFlags, names)
+		}
+	}
+	if s, ok := v.(string); ok && enum != nil {
+		if e := enum.Entry(s); e != nil {
+			return e.Value, nil
+		}
+	}
+
+	bitsize := t.Size() * 8
+	if bitsize == 0 {
+		bitsize = 64
+	}
+	if t.IsSigned() {
+		n, err := parseInt(v, bitsize)
+		return uint64(n), withEnumHint(err, enum)
+	}
+	n, err := parseUint(v, bitsize)
+
+	return n, withEnumHint(err, enum)
+}
+
+func withEnumHint(err error, enum *schema.Definition) error {
+	if err == nil || enum == nil {
+		return err
+	}
+
+	names := make([]string, len(enum.Entries))
+	for i, e := range enum.Entries {
+		names[i] = e.Name
+	}
+
+	return fmt.Errorf("%w; or one of %s: %s", err, enum.Name, strings.Join(names, ", "))
+}
+
+func flagNamesOf(v Value) ([]string, bool) {
+	switch x := v.(type) {
+	case []Value:
+		names := make([]string, 0, len(x))
+		for _, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				return nil, false
+			}
+			names = append(names, s)
+		}
+		return names, true
+	case string:
+		if _, err := strconv.ParseUint(x, 0, 64); err == nil {
+			return nil, false
+		}
+		if x == "" {
+			return []string{}, true
+		}
+		return strings.Split(x, ","), true
+	}
+
+	return nil, false
+}
+
+func flagMask(enum *schema.Definition, asFlags bool, names []string) (uint64, error) {
+	var mask uint64
+	for _, name := range names {
+		name = strings.TrimSpace(name)
+		e := enum.Entry(name)
+		if e == nil {
+			valid := make([]string, len(enum.Entries))
+			for i, x := range enum.Entries {
+				valid[i] = x.Name
+			}
+			msg := fmt.Sprintf("unknown flag %q of %s", name, enum.Name)
+			if near := Nearest(name, valid); near != "" {
+				msg += fmt.Sprintf("; did you mean %q?", near)
+			}
+			return 0, fmt.Errorf("%s; valid: %s", msg, strings.Join(valid, ", "))
+		}
+		if asFlags && enum.Kind != schema.KindFlags {
+			mask |= 1 << e.Value
+		} else {
+			mask |= e.Value
+		}
+	}
+
+	return mask, nil
+}
+
+func numberText(v Value) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return strings.TrimSpace(x), true
+	case json.Number:
+		return string(x), true
+	}
+
+	return "", false
+}
+
+func parseUint(v Value, bitsize int) (uint64, error) {
+	s, ok := numberText(v)
+	if !ok {
+		return 0, fmt.Errorf("an unsigned integer is needed, not %s", describe(v))
+	}
+
+	n, err := strconv.ParseUint(s, 0, bitsize)
+	if err != nil {
+		return 0, fmt.Errorf("invalid value %q: an unsigned integer from 0 to %d is needed (decimal or 0x hex)", s, uint64(math.MaxUint64)>>(64-bitsize))
+	}
+
+	return n, nil
+}
+
+func parseInt(v Value, bitsize int) (int64, error) {
+	s, ok := numberText(v)
+	if !ok {
+		return 0, fmt.Errorf("an integer is needed, not %s", describe(v))
+	}
+
+	n, err := strconv.ParseInt(s, 0, bitsize)
+	if err != nil {
+		lo, hi := -int64(1)<<(bitsize-1), int64(1)<<(bitsize-1)-1
+		return 0, fmt.Errorf("invalid value %q: an integer from %d to %d is needed", s, lo, hi)
+	}
+
+	return n, nil
+}
+
+func checkRange(t schema.Type, u uint64, c schema.Checks) error {
+	if !c.Min.Set && !c.Max.Set {
+		return nil
+	}
+
+	if t.IsSigned() {
+		n := int64(u)
+		lo, hi := limitInt(c.Min, math.MinInt64), limitInt(c.Max, math.MaxInt64)
+		if n < lo || n > hi {
+			return fmt.Errorf("value %d is out of range [%d, %d]", n, lo, hi)
+		}
+		return nil
+	}
+
+	lo, hi := limitUint(c.Min, 0), limitUint(c.Max, math.MaxUint64)
+	if u < lo || u > hi {
+		return fmt.Errorf("value %d is out of range [%d, %d]", u, lo, hi)
+	}
+
+	return nil
+}
+
+func limitInt(l schema.Limit, def int64) int64 {
+	switch {
+	case !l.Set:
+		return def
+	case l.Signed:
+		return l.Int
+	case l.Uint > math.MaxInt64:
+		return math.MaxInt64
+	}
+
+	return int64(l.Uint)
+}
+
+func limitUint(l schema.Limit, def uint64) uint64 {
+	switch {
+	case !l.Set:
+		return def
+	case !l.Signed:
+		return l.Uint
+	case l.Int < 0:
+		return 0
+	}
+
+	return uint64(l.Int)
+}
+
+func parseBool(v Value) (bool, error) {
+	switch x := v.(type) {
+	case bool:
+		return x, nil
+	case nil:
+		return true, nil
+	case string:
+		switch strings.ToLower(x) {
+		case "", "true", "1", "yes", "on":
+			return true, nil
+		case "false", "0", "no", "off":
+			return false, nil
+		}
+	}
+
+	return false, fmt.Errorf("a flag takes true or false, not %v", v)
+}
+
+func bitfield32Bytes(sa *schema.Attr, v Value) ([]byte, error) {
+	var value, selector uint64
+	var err error
+	if obj, ok := v.(*Object); ok {
+		val, _ := obj.Get("value")
+		sel, hasSel := obj.Get("selector")
+		if value, err = integerBits(schema.TypeU32, sa.Enum(), sa.EnumAsFlags, val); err != nil {
+			return nil, fmt.Errorf("value: %w", err)
+		}
+		selector = value
+		if hasSel {
+			if selector, err = integerBits(schema.TypeU32, sa.Enum(), sa.EnumAsFlags, sel); err != nil {
+				return nil, fmt.Errorf("selector: %w", err)
+			}
+		}
+	} else if value, err = integerBits(schema.TypeU32, sa.Enum(), sa.EnumAsFlags, v); err != nil {
+		return nil, err
+	} else {
+		selector = value
+	}
+
+	b := binary.NativeEndian.AppendUint32(nil, uint32(value))
+
+	return binary.NativeEndian.AppendUint32(b, uint32(selector)), nil
+}

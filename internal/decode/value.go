@@ -1,0 +1,237 @@
+package decode
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// Value is a request value before encoding: the shape nlctl prints as
+// JSON, so output can be edited and sent back. It is one of
+//   - *Object: an ordered object (attributes of a nest, struct members)
+//   - []Value: an array (multi-attr occurrences, list elements)
+//   - string: text from --attr, or a JSON string
+//   - json.Number: a JSON number, kept exact
+//   - bool: a JSON boolean
+//   - nil: JSON null
+type Value any
+
+// Object is a JSON object whose members keep their order.
+type Object struct {
+	Fields []Field
+}
+
+// Field is one member of an Object.
+type Field struct {
+	Key   string
+	Value Value
+}
+
+// Get returns the value of key, or nil and false.
+func (o *Object) Get(key string) (Value, bool) {
+	for _, f := range o.Fields {
+		if f.Key == key {
+			return f.Value, true
+		}
+	}
+
+	return nil, false
+}
+
+// ParseJSON parses one JSON document into a Value, keeping object member
+// order and numbers exact.
+func ParseJSON(data []byte) (Value, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	v, err := parseJSONValue(dec)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("unexpected data after the JSON document at byte %d", dec.InputOffset())
+	}
+
+	return v, nil
+}
+
+func parseJSONValue(dec *json.Decoder) (Value, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, jsonError(dec, err)
+	}
+
+	switch t := tok.(type) {
+	case json.Delim:
+		if t == '{' {
+			return parseJSONObject(dec)
+		}
+		if t == '[' {
+			return parseJSONArray(dec)
+		}
+		return nil, fmt.Errorf("unexpected %q at byte %d", t, dec.InputOffset())
+	case string, json.Number, bool, nil:
+		return t, nil
+	}
+
+	return nil, fmt.Errorf("unexpected token %v at byte %d", tok, dec.InputOffset())
+}
+
+func parseJSONObject(dec *json.Decoder) (Value, error) {
+	obj := &Object{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, jsonError(dec, err)
+		}
+		key, _ := tok.(string)
+		v, err := parseJSONValue(dec)
+		if err != nil {
+			return nil, err
+		}
+		obj.Fields = append(obj.Fields, Field{Key: key, Value: v})
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, jsonError(dec, err)
+	}
+
+	return obj, nil
+}
+
+func parseJSONArray(dec *json.Decoder) (Value, error) {
+	arr := []Value{}
+	for dec.More() {
+		v, err := parseJSONValue(dec)
+		if err != nil {
+			return nil, err
+		}
+		arr = append(arr, v)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, jsonError(dec, err)
+	}
+
+	return arr, nil
+}
+
+func jsonError(dec *json.Decoder, err error) error {
+	if err == io.EOF {
+		return fmt.Errorf("the JSON document ends early at byte %d", dec.InputOffset())
+	}
+
+	return fmt.Errorf("invalid JSON at byte %d: %w", dec.InputOffset(), err)
+}
+
+// SetPath stores value at a dotted path such as "header.dev-name" or
+// "bits.bit[0].name" in root, the form --attr PATH=VALUE takes. Setting a
+// path again without an index appends another occurrence, which a
+// multi-attr attribute encodes as one more attribute.
+func SetPath(root *Object, path string, value string) error {
+	if path == "" {
+		return fmt.Errorf("empty attribute path: use NAME=VALUE, with dots between nested names")
+	}
+
+	parts := strings.Split(path, ".")
+	obj := root
+	for i, part := range parts {
+		name, index, err := splitIndex(part)
+		if err != nil {
+			return fmt.Errorf("attribute path %q: %w", path, err)
+		}
+		last := i == len(parts)-1
+		if obj, err = setStep(obj, name, index, last, value); err != nil {
+			return fmt.Errorf("attribute path %q: %w", path, err)
+		}
+	}
+
+	return nil
+}
+
+// splitIndex splits "bit[3]" into "bit" and 3; index is -1 without one.
+func splitIndex(part string) (string, int, error) {
+	open := strings.IndexByte(part, '[')
+	if open < 0 {
+		if part == "" {
+			return "", 0, fmt.Errorf("empty name between dots")
+		}
+		return part, -1, nil
+	}
+	if !strings.HasSuffix(part, "]") || open == 0 {
+		return "", 0, fmt.Errorf("%q: write an index as NAME[N]", part)
+	}
+
+	n, err := strconv.Atoi(part[open+1 : len(part)-1])
+	if err != nil || n < 0 || n > 65535 {
+		return "", 0, fmt.Errorf("%q: the index must be a number from 0 to 65535", part)
+	}
+
+	return part[:open], n, nil
+}
+
+// setStep walks or creates one path step. It returns the object the next
+// step goes into, or nil after the last step.
+func setStep(obj *Object, name string, index int, last bool, value string) (*Object, error) {
+	pos := -1
+	for i, f := range obj.Fields {
+		if f.Key == name {
+			pos = i
+		}
+	}
+
+	if index < 0 {
+		if last {
+			if pos >= 0 {
+				obj.Fields[pos].Value = appendOccurrence(obj.Fields[pos].Value, value)
+			} else {
+				obj.Fields = append(obj.Fields, Field{Key: name, Value: value})
+			}
+			return nil, nil
+		}
+		if pos >= 0 {
+			if child, ok := obj.Fields[pos].Value.(*Object); ok {
+				return child, nil
+			}
+			return nil, fmt.Errorf("%s is set to a value, so it cannot also have nested attributes", name)
+		}
+		child := &Object{}
+		obj.Fields = append(obj.Fields, Field{Key: name, Value: child})
+		return child, nil
+	}
+
+	if pos < 0 {
+		obj.Fields = append(obj.Fields, Field{Key: name, Value: []Value{}})
+		pos = len(obj.Fields) - 1
+	}
+	arr, ok := obj.Fields[pos].Value.([]Value)
+	if !ok {
+		return nil, fmt.Errorf("%s is used both with and without an index", name)
+	}
+	for len(arr) <= index {
+		arr = append(arr, nil)
+	}
+	obj.Fields[pos].Value = arr
+	if last {
+		arr[index] = value
+		return nil, nil
+	}
+	if arr[index] == nil {
+		arr[index] = &Object{}
+	}
+	child, ok := arr[index].(*Object)
+	if !ok {
+		return nil, fmt.Errorf("%s[%d] is set to a value, so it cannot also have nested attributes", name, index)
+	}
+
+	return child, nil
+}
+
+// appendOccurrence turns a repeated --attr into an array of occurrences.
+func appendOccurrence(existing Value, value string) Value {
+	if arr, ok := existing.([]Value); ok {
+		return append(arr, value)
+	}
+
+	return []Value{existing, value}
+}

@@ -1,0 +1,116 @@
+package family
+
+import (
+	"strconv"
+
+	"github.com/nlctl/nlctl/internal/schema"
+	"github.com/nlctl/nlctl/internal/wire"
+)
+
+// ExtAckInfo is an extended ACK explained against the request as sent:
+// the offending attribute by path, the policy it broke, and the missing
+// attribute by name.
+type ExtAckInfo struct {
+	Message string
+	// Offset is the offending attribute's offset in the request, or nil.
+	Offset *uint32
+	// Attr is the offending attribute's path, such as ".header.dev-name",
+	// with numbers where the schema has no names.
+	Attr string
+	// Policy is the rule the attribute broke, or nil.
+	Policy *PolicyAttr
+	// MissingType is the number of a missing attribute, or nil.
+	MissingType *uint32
+	// Missing names the missing attribute, MissingNest the nest it is
+	// missing from ("" for the top level).
+	Missing     string
+	MissingNest string
+}
+
+// ExplainExtAck maps an extended ACK's offsets to attribute paths in the
+// request, naming attributes from op's attribute set where there is one.
+// hdrSize is the size of the family's fixed header.
+func ExplainExtAck(ke *KernelError, op *schema.Op, hdrSize int) ExtAckInfo {
+	x := ke.Message.ExtAck
+	info := ExtAckInfo{Message: x.Message}
+	var set *schema.AttrSet
+	if op != nil {
+		set = op.AttrSet()
+	}
+	start := wire.HeaderLen + wire.GenlHeaderLen + hdrSize
+
+	if x.HasOffset {
+		off := x.Offset
+		info.Offset = &off
+		info.Attr, _ = pathAt(ke.Request, start, int(off), set)
+	}
+	if len(x.Policy) > 0 {
+		var pa PolicyAttr
+		for _, a := range x.Policy {
+			_ = pa.parse(a)
+		}
+		info.Policy = &pa
+	}
+	if x.HasMissType {
+		mt := x.MissType
+		info.MissingType = &mt
+		nestSet := set
+		if x.HasMissNest {
+			info.MissingNest, nestSet = pathAt(ke.Request, start, int(x.MissNest), set)
+		}
+		info.Missing = attrLabel(nestSet, uint16(mt))
+	}
+
+	return info
+}
+
+// pathAt returns the path of the attribute that starts at or contains
+// offset off of the request, and the attribute set of its contents.
+func pathAt(req []byte, start, off int, set *schema.AttrSet) (string, *schema.AttrSet) {
+	if start > len(req) {
+		return "", nil
+	}
+
+	path := ""
+	b, base := req[start:], start
+	for depth := 0; depth < 32; depth++ {
+		s := wire.NewAttrScanner(b, base)
+		var hit *wire.Attr
+		for s.Next() {
+			a := s.Attr()
+			if off >= a.Offset && off < a.Offset+wire.Align(a.Length) {
+				hit = &a
+				break
+			}
+		}
+		if hit == nil {
+			return path, set
+		}
+
+		path += "." + attrLabel(set, hit.Type)
+		var sa *schema.Attr
+		if set != nil {
+			sa = set.ByNumber(hit.Type)
+		}
+		var next *schema.AttrSet
+		if sa != nil {
+			next = sa.Nested()
+		}
+		if off == hit.Offset || (!hit.Nested && next == nil) {
+			return path, next
+		}
+		b, base, set = hit.Value, hit.NestedBase(), next
+	}
+
+	return path, set
+}
+
+func attrLabel(set *schema.AttrSet, n uint16) string {
+	if set != nil {
+		if a := set.ByNumber(n); a != nil {
+			return a.Name
+		}
+	}
+
+	return strconv.Itoa(int(n))
+}

@@ -1,0 +1,267 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/nlctl/nlctl/internal/decode"
+	"github.com/nlctl/nlctl/internal/schema"
+)
+
+// MessageWriter writes decoded messages as they arrive, so a dump streams
+// instead of waiting for its end: -o json writes one array progressively,
+// -o jsonl one object per line, and a table grows a row per message (or
+// an indented block per message when replies nest).
+type MessageWriter struct {
+	w       io.Writer
+	format  Format
+	columns []string // table columns for flat replies; nil means blocks
+	widths  []int
+	buf     []byte
+	count   int
+	begun   bool
+	// single prints a lone reply in JSON as an object, not an array.
+	single  bool
+	pending []byte
+}
+
+// NewMessageWriter returns a writer for messages of op, whose reply
+// attributes decide between table rows and indented blocks.
+func NewMessageWriter(w io.Writer, format Format, op *schema.Op) *MessageWriter {
+	mw := &MessageWriter{w: w, format: format}
+	if format == Table {
+		mw.columns = FlatColumns(op)
+	}
+
+	return mw
+}
+
+// FlatColumns returns the columns of a one-row-per-message table for op's
+// replies, or nil when a reply can nest or repeat attributes.
+func FlatColumns(op *schema.Op) []string {
+	if op == nil || op.AttrSet() == nil {
+		return nil
+	}
+
+	names := op.ReplyAttrs()
+	if len(names) == 0 {
+		return nil
+	}
+	for _, name := range names {
+		a := op.AttrSet().ByName(name)
+		if a == nil || a.MultiAttr || isNested(a.Type) || a.Type == schema.TypeBinary && a.Struct() != nil {
+			return nil
+		}
+	}
+
+	return names
+}
+
+func isNested(t schema.Type) bool {
+	switch t {
+	case schema.TypeNest, schema.TypeIndexedArray, schema.TypeNestTypeValue, schema.TypeSubMessage:
+		return true
+	}
+
+	return false
+}
+
+// SetSingle makes -o json print the reply of a do as one object when it is
+// the only one, as a do normally has; several replies still form an array.
+func (mw *MessageWriter) SetSingle() { mw.single = true }
+
+// Begin starts the output: the opening bracket of a JSON array, or the
+// table header.
+func (mw *MessageWriter) Begin() error {
+	mw.begun = true
+	switch {
+	case mw.format == JSON && mw.single:
+		return nil
+	case mw.format == JSON:
+		return mw.flush(append(mw.buf[:0], '['))
+	}
+
+	return nil
+}
+
+// Write writes one message.
+func (mw *MessageWriter) Write(m *decode.Message) error {
+	b := mw.buf[:0]
+	switch {
+	case mw.format == JSON && mw.single && mw.count == 0:
+		mw.pending = AppendMessageJSON(mw.pending[:0], m)
+		mw.count++
+		return nil
+	case mw.format == JSON && mw.single && mw.count == 1:
+		b = append(append(append(b, "[\n"...), mw.pending...), ",\n"...)
+		b = AppendMessageJSON(b, m)
+		mw.pending = nil
+	case mw.format == JSON:
+		if mw.count > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '\n')
+		b = AppendMessageJSON(b, m)
+	case mw.format == JSONLines:
+		b = AppendMessageJSON(b, m)
+		b = append(b, '\n')
+	default:
+		b = mw.text(b, m)
+	}
+	mw.count++
+
+	return mw.flush(b)
+}
+
+// End finishes the output: the closing bracket of a JSON array. It is
+// safe to call after a failure, so stdout stays valid JSON.
+func (mw *MessageWriter) End() error {
+	if mw.format != JSON {
+		return nil
+	}
+	if mw.single && mw.count <= 1 {
+		if mw.count == 0 {
+			return nil
+		}
+		return mw.flush(append(mw.pending, '\n'))
+	}
+	if !mw.begun {
+		if err := mw.Begin(); err != nil {
+			return err
+		}
+	}
+	b := mw.buf[:0]
+	if mw.count > 0 {
+		b = append(b, '\n')
+	}
+
+	return mw.flush(append(b, ']', '\n'))
+}
+
+// Count returns the number of messages written.
+func (mw *MessageWriter) Count() int { return mw.count }
+
+func (mw *MessageWriter) flush(b []byte) error {
+	mw.buf = b
+	_, err := mw.w.Write(b)
+	if f, ok := mw.w.(interface{ Flush() error }); ok && err == nil {
+		err = f.Flush()
+	}
+
+	return err
+}
+
+func (mw *MessageWriter) text(b []byte, m *decode.Message) []byte {
+	if mw.columns != nil && mw.widths == nil {
+		// The header waits for the first row, so a failed request prints
+		// no table at all.
+		mw.widths = make([]int, len(mw.columns))
+		for i, c := range mw.columns {
+			mw.widths[i] = max(len(c), 8)
+		}
+		b = mw.row(b, mw.columns)
+	}
+	if mw.columns != nil {
+		cells := make([]string, len(mw.columns))
+		all := append(append([]decode.Node{}, m.Header...), m.Attrs...)
+		for i, c := range mw.columns {
+			cells[i] = "-"
+			for j := range all {
+				if all[j].Name == c {
+					cells[i] = TextValue(&all[j])
+				}
+			}
+			if cells[i] == "" {
+				cells[i] = "-"
+			}
+		}
+		return mw.row(b, cells)
+	}
+
+	if mw.count > 0 {
+		b = append(b, '\n')
+	}
+	b = appendBlock(b, m.Header, 0)
+
+	return appendBlock(b, m.Attrs, 0)
+}
+
+// row formats one table row; a cell wider than its column widens it for
+// the rows that follow.
+func (mw *MessageWriter) row(b []byte, cells []string) []byte {
+	for i, c := range cells {
+		if i == len(cells)-1 {
+			b = append(b, c...)
+			break
+		}
+		mw.widths[i] = max(mw.widths[i], len(c))
+		b = append(b, c...)
+		b = append(b, strings.Repeat(" ", mw.widths[i]-len(c)+2)...)
+	}
+
+	return append(b, '\n')
+}
+
+// appendBlock writes nodes as indented "key: value" lines, nests as
+// sub-blocks.
+func appendBlock(b []byte, nodes []decode.Node, depth int) []byte {
+	indent := strings.Repeat("  ", depth)
+	for i := range nodes {
+		n := &nodes[i]
+		b = append(b, indent...)
+		b = append(b, Key(n)...)
+		b = append(b, ':')
+		switch {
+		case n.Kind == decode.KindNest || n.Kind == decode.KindStruct:
+			b = append(b, '\n')
+			b = appendBlock(b, n.Children, depth+1)
+		case n.Kind == decode.KindList && hasNests(n.Children):
+			b = append(b, '\n')
+			for j := range n.Children {
+				e := &n.Children[j]
+				b = fmt.Appendf(b, "%s  [%d]:\n", indent, e.Number)
+				b = appendBlock(b, e.Children, depth+2)
+			}
+		default:
+			b = append(b, ' ')
+			b = append(b, TextValue(n)...)
+			b = append(b, '\n')
+		}
+	}
+
+	return b
+}
+
+func hasNests(elems []decode.Node) bool {
+	for i := range elems {
+		if elems[i].Kind == decode.KindNest {
+			return true
+		}
+	}
+
+	return false
+}
+
+// TextValue formats a scalar node for tables and blocks: like its JSON
+// form, without quotes around strings.
+func TextValue(n *decode.Node) string {
+	switch n.Kind {
+	case decode.KindString:
+		return string(trimNUL(n.Raw))
+	case decode.KindEnum:
+		if n.Text != "" {
+			return n.Text
+		}
+	case decode.KindFlags:
+		return strings.Join(n.Names, ",")
+	case decode.KindBytes:
+		return FormatBytes(n.Raw, n.Hint)
+	case decode.KindUnknown:
+		return FormatBytes(n.Raw, schema.DisplayHex)
+	case decode.KindError:
+		return fmt.Sprintf("<error: %s; offset %d; bytes %s>", n.Text, n.Offset, FormatBytes(n.Raw, schema.DisplayHex))
+	}
+
+	return string(appendValue(nil, n))
+}
