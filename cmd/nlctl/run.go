@@ -46,8 +46,13 @@ func runWith(ctx context.Context, dial dialFunc, args []string, stdin io.Reader,
 		return exitOK
 	}
 
+	if f, perr := render.ParseFormat(opts.output); perr == nil {
+		// A flag or argument error stops cobra before validate sets the
+		// format, but -o json still asks for a JSON error.
+		opts.format = f
+	}
 	report := describeError(err, opts)
-	if report.usage {
+	if report.usage && !opts.format.IsJSON() {
 		root.SetOut(stderr)
 		if cmd, _, findErr := root.Find(args); findErr == nil && cmd != nil {
 			cmd.SetOut(stderr)

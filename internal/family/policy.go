@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"syscall"
 
 	"github.com/nlctl/nlctl/internal/wire"
 )
@@ -108,6 +109,11 @@ func (c *Conn) GetPolicy(fam *Family, op *Op) (*Policy, error) {
 	_, err := c.Request(req, func(m wire.Message) error {
 		return p.parseMessage(m, fam, tables)
 	})
+	if isErrno(err, syscall.ENODATA) {
+		// The kernel answers ENODATA for a family without ops, such as
+		// VFS_DQUOT or acpi_event: there is no policy to show.
+		return &Policy{}, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("get policy of family %s: %w", fam.Name, err)
 	}
@@ -117,6 +123,15 @@ func (c *Conn) GetPolicy(fam *Family, op *Op) (*Policy, error) {
 		p.Tables = append(p.Tables, *t)
 	}
 	sort.Slice(p.Tables, func(i, j int) bool { return p.Tables[i].Index < p.Tables[j].Index })
+	if op != nil {
+		// Linux 6.18 reports a dump-only op as op 0 even when asked for
+		// one op; the entry belongs to the op requested.
+		for i := range p.Ops {
+			if p.Ops[i].Op.ID == 0 && op.ID != 0 {
+				p.Ops[i].Op = *op
+			}
+		}
+	}
 	sort.Slice(p.Ops, func(i, j int) bool { return p.Ops[i].Op.ID < p.Ops[j].Op.ID })
 
 	return p, nil

@@ -24,7 +24,14 @@ type MessageWriter struct {
 	// single prints a lone reply in JSON as an object, not an array.
 	single  bool
 	pending []byte
+	// rows holds the first table rows until there are enough to size the
+	// columns; later rows stream and widen a column only when they must.
+	rows [][]string
 }
+
+// sizingRows is how many rows a table collects before it picks column
+// widths and starts printing.
+const sizingRows = 64
 
 // NewMessageWriter returns a writer for messages of op, whose reply
 // attributes decide between table rows and indented blocks.
@@ -106,6 +113,13 @@ func (mw *MessageWriter) Write(m *decode.Message) error {
 	case mw.format == JSONLines:
 		b = AppendMessageJSON(b, m)
 		b = append(b, '\n')
+	case mw.columns != nil && mw.widths == nil:
+		mw.rows = append(mw.rows, mw.cells(m))
+		mw.count++
+		if len(mw.rows) < sizingRows {
+			return nil
+		}
+		return mw.flushRows()
 	default:
 		b = mw.text(b, m)
 	}
@@ -114,9 +128,32 @@ func (mw *MessageWriter) Write(m *decode.Message) error {
 	return mw.flush(b)
 }
 
+// flushRows sizes the table's columns from the collected rows and prints
+// the header and those rows.
+func (mw *MessageWriter) flushRows() error {
+	mw.widths = make([]int, len(mw.columns))
+	for i, c := range mw.columns {
+		mw.widths[i] = len(c)
+		for _, r := range mw.rows {
+			mw.widths[i] = max(mw.widths[i], len(r[i]))
+		}
+	}
+
+	b := mw.row(mw.buf[:0], mw.columns)
+	for _, r := range mw.rows {
+		b = mw.row(b, r)
+	}
+	mw.rows = nil
+
+	return mw.flush(b)
+}
+
 // End finishes the output: the closing bracket of a JSON array. It is
 // safe to call after a failure, so stdout stays valid JSON.
 func (mw *MessageWriter) End() error {
+	if len(mw.rows) > 0 {
+		return mw.flushRows()
+	}
 	if mw.format != JSON {
 		return nil
 	}
@@ -152,31 +189,28 @@ func (mw *MessageWriter) flush(b []byte) error {
 	return err
 }
 
-func (mw *MessageWriter) text(b []byte, m *decode.Message) []byte {
-	if mw.columns != nil && mw.widths == nil {
-		// The header waits for the first row, so a failed request prints
-		// no table at all.
-		mw.widths = make([]int, len(mw.columns))
-		for i, c := range mw.columns {
-			mw.widths[i] = max(len(c), 8)
+// cells formats a flat message as one table row; an absent or empty
+// value shows as "-".
+func (mw *MessageWriter) cells(m *decode.Message) []string {
+	cells := make([]string, len(mw.columns))
+	all := append(append([]decode.Node{}, m.Header...), m.Attrs...)
+	for i, c := range mw.columns {
+		for j := range all {
+			if all[j].Name == c {
+				cells[i] = TextValue(&all[j])
+			}
 		}
-		b = mw.row(b, mw.columns)
-	}
-	if mw.columns != nil {
-		cells := make([]string, len(mw.columns))
-		all := append(append([]decode.Node{}, m.Header...), m.Attrs...)
-		for i, c := range mw.columns {
+		if cells[i] == "" {
 			cells[i] = "-"
-			for j := range all {
-				if all[j].Name == c {
-					cells[i] = TextValue(&all[j])
-				}
-			}
-			if cells[i] == "" {
-				cells[i] = "-"
-			}
 		}
-		return mw.row(b, cells)
+	}
+
+	return cells
+}
+
+func (mw *MessageWriter) text(b []byte, m *decode.Message) []byte {
+	if mw.columns != nil {
+		return mw.row(b, mw.cells(m))
 	}
 
 	if mw.count > 0 {
@@ -207,10 +241,24 @@ func (mw *MessageWriter) row(b []byte, cells []string) []byte {
 // sub-blocks.
 func appendBlock(b []byte, nodes []decode.Node, depth int) []byte {
 	indent := strings.Repeat("  ", depth)
+	groups := groupByKey(nodes)
+	occurrence := make([]int, len(nodes))
+	for first, same := range groups {
+		if len(same) > 1 || len(same) == 1 && nodes[first].Multi {
+			for k, j := range same {
+				occurrence[j] = k + 1
+			}
+		}
+	}
+
 	for i := range nodes {
 		n := &nodes[i]
 		b = append(b, indent...)
 		b = append(b, Key(n)...)
+		if occurrence[i] > 0 {
+			// Repeated attributes are numbered as --attr paths index them.
+			b = fmt.Appendf(b, "[%d]", occurrence[i]-1)
+		}
 		b = append(b, ':')
 		switch {
 		case n.Kind == decode.KindNest || n.Kind == decode.KindStruct:

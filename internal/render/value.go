@@ -166,25 +166,49 @@ func appendUint(b []byte, n *decode.Node) []byte {
 
 func appendList(b []byte, elems []decode.Node) []byte {
 	b = append(b, '[')
-	for i := range elems {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		e := &elems[i]
-		if e.Name != "" && e.Kind == decode.KindNest && e.Type == schema.TypeNone {
-			// A nest-type-value element: its type number is a value.
-			b = append(b, '{')
-			b = appendString(b, e.Name)
-			b = append(b, ':')
-			b = strconv.AppendUint(b, uint64(e.Number), 10)
-			b, _ = appendMembers(b, e.Children, false)
-			b = append(b, '}')
-			continue
-		}
-		b = appendValue(b, e)
-	}
+	b, _ = appendElems(b, elems, nil, true)
 
 	return append(b, ']')
+}
+
+// appendElems writes list elements. A nest-type-value element's type
+// number is a value named by the element: it becomes a member of the
+// element's object, prefixed to the attributes. An element of an outer
+// type-value level passes its member on to every element of the next
+// level, so a two-level table flattens into one object per leaf and no
+// level's number is lost.
+func appendElems(b []byte, elems []decode.Node, prefix []byte, first bool) ([]byte, bool) {
+	for i := range elems {
+		e := &elems[i]
+		typeValue := e.Name != "" && e.Type == schema.TypeNone
+		if typeValue && e.Kind == decode.KindList {
+			member := appendString(append(prefix[:len(prefix):len(prefix)], ','), e.Name)
+			member = strconv.AppendUint(append(member, ':'), uint64(e.Number), 10)
+			b, first = appendElems(b, e.Children, member, first)
+			continue
+		}
+
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		if !typeValue || e.Kind != decode.KindNest {
+			b = appendValue(b, e)
+			continue
+		}
+		b = append(b, '{')
+		if len(prefix) > 0 {
+			b = append(b, prefix[1:]...)
+			b = append(b, ',')
+		}
+		b = appendString(b, e.Name)
+		b = append(b, ':')
+		b = strconv.AppendUint(b, uint64(e.Number), 10)
+		b, _ = appendMembers(b, e.Children, false)
+		b = append(b, '}')
+	}
+
+	return b, first
 }
 
 func appendBitfield32(b []byte, n *decode.Node) []byte {
