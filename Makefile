@@ -16,7 +16,7 @@ FUZZTIME  ?= 5s
 
 export CGO_ENABLED := 0
 
-.PHONY: help build run test test-deps unit fuzz fuzz-short lint cross bench clean
+.PHONY: help build run test test-deps unit fuzz fuzz-short lint cross bench docs clean
 
 help: ## list the targets
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -74,6 +74,9 @@ cross: ## static binaries for linux/amd64, arm64, riscv64 and armv7 in bin/
 bench: build ## measure nlctl against genl and write docs/benchmarks.md
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/... | tee $(BIN)/gobench.txt
 	$(GO) run ./tools/bench -nlctl $(BIN)/nlctl -gobench $(BIN)/gobench.txt -out docs/benchmarks.md
+
+docs: ## regenerate the man pages in docs/man from the command tree
+	$(GO) test ./cmd/nlctl -run '^TestManPagesFresh$$' -count=1 -update-man
 
 clean: ## remove build output
 	rm -rf $(BIN) dist

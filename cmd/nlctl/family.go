@@ -61,9 +61,10 @@ type familyGetOptions struct {
 func newFamilyGetCommand(global *globalOptions) *cobra.Command {
 	opts := &familyGetOptions{globalOptions: global}
 	cmd := &cobra.Command{
-		Use:   "get NAME|ID",
-		Short: "Show one family: version, header size, ops and their flags, multicast groups, policy",
-		Args:  exactArgs(1, "a family name or ID"),
+		Use:               "get NAME|ID",
+		Short:             "Show one family: version, header size, ops and their flags, multicast groups, policy",
+		Args:              exactArgs(1, "a family name or ID"),
+		ValidArgsFunction: familyCompletion(global),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.op != "" && !opts.policy {
 				return usageErrorf("--op selects the op whose policy --policy shows: add --policy")

@@ -44,12 +44,14 @@ func newRequestCommand(global *globalOptions, dump bool) *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRequest(opts, args[0], args[1])
 		},
+		ValidArgsFunction: requestCompletion(opts),
 	}
 	f := cmd.Flags()
 	f.StringArrayVar(&opts.attrs, "attr", nil, "request attribute PATH=VALUE, dotted through nests (header.dev-name=eth0); repeat a multi-attr path to add occurrences, index list elements as name[N]")
 	f.StringVar(&opts.json, "json", "", "request attributes as JSON in the shape nlctl prints: '{...}', @FILE, or - for stdin")
 	f.StringArrayVar(&opts.rawAttrs, "raw-attr", nil, "attribute by number for families or attributes without a schema: NUMBER[.NUMBER]:TYPE=VALUE, TYPE one of u8..u64, s8..s64, string, hex, flag")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "print the encoded request as annotated hex and send nothing")
+	_ = cmd.RegisterFlagCompletionFunc("attr", attrCompletion(opts))
 	if dump {
 		f.StringVar(&opts.onInterrupt, "on-interrupt", "warn", "when the kernel marks the dump interrupted (NLM_F_DUMP_INTR): warn (keep streaming, exit 3), retry (buffer and re-dump up to 3 times), or fail (stop, exit 3)")
 	} else {

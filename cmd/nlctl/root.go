@@ -59,7 +59,6 @@ func newRootCommand(opts *globalOptions) *cobra.Command {
 			return opts.validate()
 		},
 	}
-	root.CompletionOptions.HiddenDefaultCmd = true
 
 	f := root.PersistentFlags()
 	f.StringVarP(&opts.output, "output", "o", "table", "output format: table, json, jsonl (one object per line) or hex (annotated raw messages)")

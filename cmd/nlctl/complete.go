@@ -1,0 +1,155 @@
+package main
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/nlctl/nlctl/internal/builtin"
+	"github.com/nlctl/nlctl/internal/family"
+	"github.com/nlctl/nlctl/internal/schema"
+)
+
+// completionTimeout bounds the kernel query behind a completion, so a
+// shell never hangs on TAB.
+const completionTimeout = time.Second
+
+// completeFamilies offers the families the running kernel registers,
+// falling back to the names of known schemas when the kernel cannot be
+// asked.
+func (o *globalOptions) completeFamilies(toComplete string) []string {
+	var names []string
+	conn, err := o.dialKernel(family.DialOptions{NetNS: o.netns, Timeout: completionTimeout})
+	if err == nil {
+		fams, lerr := conn.ListFamilies()
+		conn.Close()
+		if lerr == nil {
+			for _, f := range fams {
+				names = append(names, f.Name)
+			}
+		}
+	}
+	if len(names) == 0 {
+		names = builtin.Names()
+		if infos, err := o.schemas().List(); err == nil {
+			for _, info := range infos {
+				names = append(names, info.Family)
+			}
+		}
+	}
+
+	return withPrefix(names, toComplete)
+}
+
+// completeOps offers the ops of a family's schema that support the
+// request kind: dump for `dump`, do for `do`.
+func (o *globalOptions) completeOps(familyName string, dump bool, toComplete string) []string {
+	sch, err := o.schemas().Lookup(familyName)
+	if err != nil || sch == nil {
+		return nil
+	}
+
+	var names []string
+	for _, op := range sch.Ops {
+		if op.HasRequest && (dump && op.Dump != nil || !dump && op.Do != nil) {
+			names = append(names, op.Name)
+		}
+	}
+
+	return withPrefix(names, toComplete)
+}
+
+// completeAttrPaths offers attribute paths of an op's request, one level
+// at a time: "header." leads into the header nest.
+func (o *globalOptions) completeAttrPaths(familyName, opName, toComplete string) []string {
+	sch, err := o.schemas().Lookup(familyName)
+	if err != nil || sch == nil {
+		return nil
+	}
+	op := sch.Op(opName)
+	if op == nil || op.AttrSet() == nil {
+		return nil
+	}
+
+	set := op.AttrSet()
+	prefix := ""
+	parts := strings.Split(toComplete, ".")
+	for _, part := range parts[:len(parts)-1] {
+		name := part
+		if i := strings.IndexByte(part, '['); i >= 0 {
+			name = part[:i]
+		}
+		a := set.ByName(name)
+		if a == nil || a.Nested() == nil {
+			return nil
+		}
+		set = a.Nested()
+		prefix += part + "."
+	}
+
+	var out []string
+	for _, a := range set.Attrs {
+		if a.Type == schema.TypeUnused || a.Type == schema.TypePad {
+			continue
+		}
+		if a.Nested() != nil && a.Type == schema.TypeNest {
+			out = append(out, prefix+a.Name+".")
+		} else {
+			out = append(out, prefix+a.Name+"=")
+		}
+	}
+
+	return withPrefix(out, toComplete)
+}
+
+func withPrefix(names []string, prefix string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		if strings.HasPrefix(n, prefix) && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+
+	return out
+}
+
+// requestCompletion completes `do` and `dump`: the family, then the op.
+func requestCompletion(opts *requestOptions) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		switch len(args) {
+		case 0:
+			return opts.completeFamilies(toComplete), cobra.ShellCompDirectiveNoFileComp
+		case 1:
+			return opts.completeOps(args[0], opts.dump, toComplete), cobra.ShellCompDirectiveNoFileComp
+		}
+
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// attrCompletion completes the value of --attr with attribute paths.
+func attrCompletion(opts *requestOptions) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) < 2 || strings.Contains(toComplete, "=") {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+
+		return opts.completeAttrPaths(args[0], args[1], toComplete), cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// familyCompletion completes a single family argument.
+func familyCompletion(opts *globalOptions) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+
+		return opts.completeFamilies(toComplete), cobra.ShellCompDirectiveNoFileComp
+	}
+}
