@@ -21,7 +21,7 @@ var allowed = map[string][]string{
 	"internal/schema/ynl":           {"internal/schema"},
 	"internal/decode":               {"internal/schema", "internal/wire"},
 	"internal/builtin":              {"internal/schema", "internal/schema/ynl"},
-	"internal/builtin/internal/gen": {"internal/schema/ynl"},
+	"internal/builtin/internal/gen": {"internal/schema", "internal/schema/ynl"},
 	"internal/family":               {"internal/wire", "internal/schema", "internal/schema/ynl", "internal/builtin", "internal/decode"},
 	"internal/family/familytest":    {"internal/family", "internal/wire"},
 	"internal/render":               {"internal/family", "internal/wire", "internal/decode", "internal/schema"},
