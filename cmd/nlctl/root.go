@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -24,6 +25,9 @@ type globalOptions struct {
 
 	format     render.Format
 	dialKernel dialFunc
+	// stdoutFile is the process's stdout when it is a file, so a stream can
+	// notice its reader going away; nil in tests.
+	stdoutFile *os.File
 	stdin      io.Reader
 	stdout     io.Writer
 	stderr     io.Writer
@@ -52,6 +56,7 @@ func newRootCommand(opts *globalOptions) *cobra.Command {
 		Short:         "Inspect and talk to Linux generic netlink families",
 		Long:          rootLong,
 		SilenceUsage:  true,
+		Version:       versionLine(),
 		SilenceErrors: true,
 		Args:          noArgs,
 		RunE:          showHelp,
@@ -67,10 +72,11 @@ func newRootCommand(opts *globalOptions) *cobra.Command {
 	f.BoolVar(&opts.debug, "debug", false, "write diagnostics to stderr")
 	f.StringArrayVar(&opts.specs, "spec", nil, "YNL spec `FILE` to use for its family before any other schema (repeatable)")
 
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{err}
 	})
-	root.AddCommand(newFamilyCommand(opts), newVersionCommand(opts), newRequestCommand(opts, false), newRequestCommand(opts, true))
+	root.AddCommand(newFamilyCommand(opts), newVersionCommand(opts), newRequestCommand(opts, false), newRequestCommand(opts, true), newMonitorCommand(opts), newSpecCommand(opts))
 
 	return root
 }
@@ -161,7 +167,11 @@ func noArgs(cmd *cobra.Command, args []string) error {
 func exactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return usageErrorf("%s takes %d argument (%s), got %d", cmd.CommandPath(), n, what, len(args))
+			noun := "arguments"
+			if n == 1 {
+				noun = "argument"
+			}
+			return usageErrorf("%q takes %d %s (%s), got %d", strings.TrimPrefix(cmd.CommandPath(), "nlctl "), n, noun, what, len(args))
 		}
 		return nil
 	}

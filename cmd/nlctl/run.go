@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"strings"
 	"syscall"
 
 	"github.com/nlctl/nlctl/internal/family"
@@ -31,6 +33,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func runWith(ctx context.Context, dial dialFunc, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	out := bufio.NewWriterSize(stdout, 64*1024)
 	opts := &globalOptions{stdin: stdin, stdout: out, stderr: stderr, dialKernel: dial}
+	if f, ok := stdout.(*os.File); ok {
+		opts.stdoutFile = f
+	}
 	root := newRootCommand(opts)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -46,7 +51,7 @@ func runWith(ctx context.Context, dial dialFunc, args []string, stdin io.Reader,
 		return exitOK
 	}
 
-	if f, perr := render.ParseFormat(opts.output); perr == nil {
+	if f, perr := render.ParseFormat(outputFlag(args, opts.output)); perr == nil {
 		// A flag or argument error stops cobra before validate sets the
 		// format, but -o json still asks for a JSON error.
 		opts.format = f
@@ -64,4 +69,24 @@ func runWith(ctx context.Context, dial dialFunc, args []string, stdin io.Reader,
 	_ = render.Error(stderr, opts.format, report.ErrorJSON)
 
 	return report.ExitCode
+}
+
+// outputFlag finds the value of -o/--output in args, because a flag error
+// stops parsing before flags that follow the bad one are read. It returns
+// parsed when args do not set it.
+func outputFlag(args []string, parsed string) string {
+	for i, a := range args {
+		switch {
+		case a == "--":
+			return parsed
+		case (a == "-o" || a == "--output") && i+1 < len(args):
+			return args[i+1]
+		case strings.HasPrefix(a, "--output="):
+			return strings.TrimPrefix(a, "--output=")
+		case strings.HasPrefix(a, "-o") && len(a) > 2 && !strings.HasPrefix(a, "--"):
+			return strings.TrimPrefix(strings.TrimPrefix(a, "-o"), "=")
+		}
+	}
+
+	return parsed
 }

@@ -1,6 +1,9 @@
 package family
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Transport moves raw netlink datagrams between nlctl and the kernel. The
 // socket implementation sits in transport_linux.go; tests substitute a fake
@@ -18,6 +21,30 @@ type Transport interface {
 	Close() error
 }
 
+// MulticastTransport is a Transport that can also join multicast groups
+// and receive their notifications. Conn.Monitor needs one.
+type MulticastTransport interface {
+	Transport
+	// JoinGroup joins the multicast group with the given ID. The kernel
+	// rejects some groups without CAP_NET_ADMIN; the error then matches
+	// os.ErrPermission.
+	JoinGroup(id uint32) error
+	// SetReceiveBuffer requests a receive buffer of the given size in
+	// bytes and returns the size the kernel reports afterwards. That is
+	// usually twice the request, because the kernel adds room for its
+	// bookkeeping, and net.core.rmem_max may cap it without CAP_NET_ADMIN.
+	SetReceiveBuffer(bytes int) (int, error)
+	// ReceiveMulticast reads one datagram and the ID of the multicast group
+	// it was sent to, or 0 for a unicast message. When the kernel has
+	// dropped messages because the receive buffer was full, it returns an
+	// error matching syscall.ENOBUFS once, and the next call reads on.
+	// SetReadDeadline bounds it as it bounds Receive.
+	ReceiveMulticast() ([]byte, uint32, error)
+	// Drops returns the number of messages the kernel has dropped for
+	// this socket since it was opened.
+	Drops() (uint32, error)
+}
+
 // DialOptions configure a connection to the kernel.
 type DialOptions struct {
 	// NetNS is the network namespace to work in: a name under /run/netns or
@@ -27,6 +54,17 @@ type DialOptions struct {
 	Timeout time.Duration
 	// Groups lists multicast group IDs to join after dialing.
 	Groups []uint32
-	// ReceiveBuffer sets SO_RCVBUF in bytes when positive.
+	// ReceiveBuffer sets the receive buffer in bytes when positive, as
+	// MulticastTransport.SetReceiveBuffer does.
 	ReceiveBuffer int
+}
+
+// netNSPath returns the file of a network namespace given by name (under
+// /run/netns, as `ip netns add` creates it) or by path.
+func netNSPath(ns string) string {
+	if strings.Contains(ns, "/") {
+		return ns
+	}
+
+	return "/run/netns/" + ns
 }

@@ -5,6 +5,7 @@ package family
 import (
 	"errors"
 	"os"
+	"time"
 )
 
 var errNotLinux = errors.New("generic netlink exists only on Linux")
@@ -16,3 +17,6 @@ func OpenNetNS(string) (*os.File, error) { return nil, errNotLinux }
 
 // InInitialNetNS fails everywhere but Linux.
 func InInitialNetNS(string) (bool, error) { return false, errNotLinux }
+
+// monotonicNow returns 0: nlctl reads CLOCK_MONOTONIC on Linux only.
+func monotonicNow() time.Duration { return 0 }
