@@ -38,9 +38,10 @@ type errorReport struct {
 }
 
 const (
-	hintPermission = "this operation needs CAP_NET_ADMIN in the network namespace's user namespace: run nlctl as root or grant the capability (for example with sudo)"
-	hintNotFound   = "its kernel module may not be loaded, or the kernel was built without it; `nlctl family list` shows the registered families"
-	hintNetNS      = "you are in a network namespace other than the initial one, and some families (thermal, VFS_DQUOT, acpi_event, NLBL_*) exist only in the initial namespace"
+	hintPermission      = "this operation needs CAP_NET_ADMIN in the network namespace's user namespace: run nlctl as root or grant the capability (for example with sudo)"
+	hintNotFound        = "its kernel module may not be loaded, or the kernel was built without it; `nlctl family list` shows the registered families"
+	hintNetNSPermission = "entering another network namespace needs CAP_SYS_ADMIN, and reading its file needs permission: run nlctl as root"
+	hintNetNS           = "you are in a network namespace other than the initial one, and some families (thermal, VFS_DQUOT, acpi_event, NLBL_*) exist only in the initial namespace"
 )
 
 // describeError maps an error to its message, hint and exit code.
@@ -70,6 +71,12 @@ func describeError(err error, opts *globalOptions) errorReport {
 		r.ExitCode, r.usage = exitUsage, true
 	case errors.As(err, &value):
 		r.ExitCode = exitUsage
+	case errors.As(err, &netns) && errors.Is(err, os.ErrPermission):
+		r.ExitCode = exitPermission
+		r.Hint = hintNetNSPermission
+	case errors.As(err, &netns) && errors.Is(err, syscall.EINVAL):
+		r.ExitCode = exitUsage
+		r.Hint = "give a name under /run/netns, as `ip netns add` creates it, or a namespace file such as /proc/PID/ns/net"
 	case errors.As(err, &netns):
 		r.ExitCode = exitUsage
 		r.Hint = "create it with `ip netns add NAME`, list existing ones with `ip netns list`, or give a path such as /proc/PID/ns/net"

@@ -45,6 +45,9 @@ func runFamilyList(opts *globalOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := opts.schemas().NameListOps(fams); err != nil {
+		return err
+	}
 	if opts.format == render.Hex {
 		return nil
 	}

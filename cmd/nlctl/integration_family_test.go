@@ -899,8 +899,8 @@ func TestIntegrationFamilyNotFound(t *testing.T) {
 }
 
 // checkOneJSONError requires stderr to be exactly one JSON object on one
-// line with the keys error, exit-code and hint, and returns the error and
-// hint as text.
+// line with the keys error, exit-code, hint and the kernel's errno
+// (ENOENT), and returns the error and hint as text.
 func checkOneJSONError(t *testing.T, stderr string, wantCode int) string {
 	t.Helper()
 	if strings.Count(stderr, "\n") != 1 || !strings.HasSuffix(stderr, "\n") {
@@ -911,11 +911,14 @@ func checkOneJSONError(t *testing.T, stderr string, wantCode int) string {
 	if err := json.Unmarshal([]byte(stderr), &obj); err != nil {
 		t.Fatalf("stderr is not one JSON object: %v\n%s", err, stderr)
 	}
-	if diff := cmp.Diff([]string{"error", "exit-code", "hint"}, sortedKeys(obj)); diff != "" {
+	if diff := cmp.Diff([]string{"errno", "errno-name", "error", "exit-code", "hint"}, sortedKeys(obj)); diff != "" {
 		t.Errorf("keys of the JSON error differ (-want +got):\n%s", diff)
 	}
 	if code, _ := obj["exit-code"].(float64); int(code) != wantCode {
 		t.Errorf("JSON exit-code %v, want %d", obj["exit-code"], wantCode)
+	}
+	if name := obj["errno-name"]; name != "ENOENT" {
+		t.Errorf("JSON errno-name %v, want ENOENT", name)
 	}
 
 	text, _ := obj["error"].(string)

@@ -231,3 +231,58 @@ func TestDescribeErrorNetNS(t *testing.T) {
 		t.Errorf("report = %+v", r)
 	}
 }
+
+func TestOutputFlagScan(t *testing.T) {
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"family", "list", "--bogus", "-o", "json"}, "json"},
+		{[]string{"family", "list", "--bogus", "--output=jsonl"}, "jsonl"},
+		{[]string{"-ojson", "family", "list"}, "json"},
+		{[]string{"family", "list", "--", "-o", "json"}, "table"},
+		{[]string{"family", "list"}, "table"},
+	}
+	for _, tc := range cases {
+		if got := outputFlag(tc.args, "table"); got != tc.want {
+			t.Errorf("outputFlag(%v) = %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}
+
+func TestFlagErrorAfterBadFlagIsJSON(t *testing.T) {
+	r := runFake(t, nil, "family", "list", "--bogus", "-o", "json")
+	if r.code != exitUsage {
+		t.Errorf("exit code = %d, want %d", r.code, exitUsage)
+	}
+	want := `{"error":"unknown flag: --bogus","exit-code":2}` + "\n"
+	if r.stderr != want {
+		t.Errorf("stderr = %q, want %q", r.stderr, want)
+	}
+}
+
+func TestVersionFlagAndJSON(t *testing.T) {
+	r := runFake(t, nil, "--version")
+	if r.code != exitOK || !strings.HasPrefix(r.stdout, "nlctl dev") {
+		t.Errorf("--version: exit %d, stdout %q", r.code, r.stdout)
+	}
+
+	r = runFake(t, nil, "version", "-o", "json")
+	var got map[string]string
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
+		t.Fatalf("version -o json is not JSON: %v\n%s", err, r.stdout)
+	}
+	for _, key := range []string{"version", "commit", "date", "go", "os", "arch"} {
+		if got[key] == "" {
+			t.Errorf("version JSON lacks %q: %v", key, got)
+		}
+	}
+}
+
+func TestArgumentCountWording(t *testing.T) {
+	r := runFake(t, nil, "do", "ethtool")
+	want := `nlctl: "do" takes 2 arguments (a family and an op, each by name or number), got 1`
+	if !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+	}
+}

@@ -32,3 +32,15 @@ func Load(name string) (*schema.Family, error) {
 
 	return f, nil
 }
+
+// OpName is the number and name of an op that takes requests.
+type OpName struct {
+	Request uint16
+	Name    string
+}
+
+// OpNames returns the request ops of the named built-in schema without
+// building it, or nil when there is no such schema.
+func OpNames(name string) []OpName {
+	return opNames(name)
+}

@@ -3998,6 +3998,51 @@ func family17() *schema.Family {
 			"peers"}}}}}, McastGroups: []schema.McastGroup{}, SubMessages: []schema.SubMessage{}}
 }
 
+// opNames returns the request ops of the named schema, so a listing can
+// name ops without building the schema, or nil.
+func opNames(name string) []OpName {
+	switch name {
+	case "IOAM6":
+		return []OpName{{1, "add-namespace"}, {2, "del-namespace"}, {3, "dump-namespaces"}, {4, "add-schema"}, {5, "del-schema"}, {6, "dump-schemas"}, {7, "ns-set-schema"}}
+	case "NLBL_CALIPSO":
+		return []OpName{{1, "add"}, {2, "remove"}, {3, "list"}, {4, "listall"}}
+	case "NLBL_CIPSOv4":
+		return []OpName{{1, "add"}, {2, "remove"}, {3, "list"}, {4, "listall"}}
+	case "NLBL_MGMT":
+		return []OpName{{1, "add"}, {2, "remove"}, {3, "listall"}, {4, "adddef"}, {5, "removedef"}, {6, "listdef"}, {7, "protocols"}, {8, "version"}}
+	case "NLBL_UNLBL":
+		return []OpName{{1, "accept"}, {2, "list"}, {3, "staticadd"}, {4, "staticremove"}, {5, "staticlist"}, {6, "staticadddef"}, {7, "staticremovedef"}, {8, "staticlistdef"}}
+	case "SEG6":
+		return []OpName{{1, "sethmac"}, {2, "dumphmac"}, {3, "set-tunsrc"}, {4, "get-tunsrc"}}
+	case "TASKSTATS":
+		return []OpName{{1, "get"}, {4, "cgroupstats-get"}}
+	case "VFS_DQUOT":
+		return []OpName{}
+	case "acpi_event":
+		return []OpName{}
+	case "devlink":
+		return []OpName{{1, "get"}, {2, "set"}, {5, "port-get"}, {6, "port-set"}, {7, "port-new"}, {8, "port-del"}, {9, "port-split"}, {10, "port-unsplit"}, {11, "sb-get"}, {12, "sb-set"}, {13, "sb-new"}, {14, "sb-del"}, {15, "sb-pool-get"}, {16, "sb-pool-set"}, {17, "sb-pool-new"}, {18, "sb-pool-del"}, {19, "sb-port-pool-get"}, {20, "sb-port-pool-set"}, {21, "sb-port-pool-new"}, {22, "sb-port-pool-del"}, {23, "sb-tc-pool-bind-get"}, {24, "sb-tc-pool-bind-set"}, {25, "sb-tc-pool-bind-new"}, {26, "sb-tc-pool-bind-del"}, {27, "sb-occ-snapshot"}, {28, "sb-occ-max-clear"}, {29, "eswitch-get"}, {30, "eswitch-set"}, {31, "dpipe-table-get"}, {32, "dpipe-entries-get"}, {33, "dpipe-headers-get"}, {34, "dpipe-table-counters-set"}, {35, "resource-set"}, {36, "resource-dump"}, {37, "reload"}, {38, "param-get"}, {39, "param-set"}, {42, "region-get"}, {43, "region-set"}, {44, "region-new"}, {45, "region-del"}, {46, "region-read"}, {47, "port-param-get"}, {48, "port-param-set"}, {49, "port-param-new"}, {50, "port-param-del"}, {51, "info-get"}, {52, "health-reporter-get"}, {53, "health-reporter-set"}, {54, "health-reporter-recover"}, {55, "health-reporter-diagnose"}, {56, "health-reporter-dump-get"}, {57, "health-reporter-dump-clear"}, {58, "flash-update"}, {59, "flash-update-end"}, {60, "flash-update-status"}, {61, "trap-get"}, {62, "trap-set"}, {63, "trap-new"}, {64, "trap-del"}, {65, "trap-group-get"}, {66, "trap-group-set"}, {67, "trap-group-new"}, {68, "trap-group-del"}, {69, "trap-policer-get"}, {70, "trap-policer-set"}, {71, "trap-policer-new"}, {72, "trap-policer-del"}, {73, "health-reporter-test"}, {74, "rate-get"}, {75, "rate-set"}, {76, "rate-new"}, {77, "rate-del"}, {78, "linecard-get"}, {79, "linecard-set"}, {80, "linecard-new"}, {81, "linecard-del"}, {82, "selftests-get"}, {83, "selftests-run"}, {84, "notify-filter-set"}}
+	case "ethtool":
+		return []OpName{{1, "strset-get"}, {2, "linkinfo-get"}, {3, "linkinfo-set"}, {4, "linkmodes-get"}, {5, "linkmodes-set"}, {6, "linkstate-get"}, {7, "debug-get"}, {8, "debug-set"}, {9, "wol-get"}, {10, "wol-set"}, {11, "features-get"}, {12, "features-set"}, {13, "privflags-get"}, {14, "privflags-set"}, {15, "rings-get"}, {16, "rings-set"}, {17, "channels-get"}, {18, "channels-set"}, {19, "coalesce-get"}, {20, "coalesce-set"}, {21, "pause-get"}, {22, "pause-set"}, {23, "eee-get"}, {24, "eee-set"}, {25, "tsinfo-get"}, {26, "cable-test-act"}, {27, "cable-test-tdr-act"}, {28, "tunnel-info-get"}, {29, "fec-get"}, {30, "fec-set"}, {31, "module-eeprom-get"}, {32, "stats-get"}, {33, "phc-vclocks-get"}, {34, "module-get"}, {35, "module-set"}, {36, "pse-get"}, {37, "pse-set"}, {38, "rss-get"}, {48, "rss-set"}, {49, "rss-create-act"}, {50, "rss-delete-act"}, {39, "plca-get-cfg"}, {40, "plca-set-cfg"}, {41, "plca-get-status"}, {42, "mm-get"}, {43, "mm-set"}, {44, "module-fw-flash-act"}, {45, "phy-get"}, {46, "tsconfig-get"}, {47, "tsconfig-set"}}
+	case "mptcp_pm":
+		return []OpName{{1, "add-addr"}, {2, "del-addr"}, {3, "get-addr"}, {4, "flush-addrs"}, {5, "set-limits"}, {6, "get-limits"}, {7, "set-flags"}, {8, "announce"}, {9, "remove"}, {10, "subflow-create"}, {11, "subflow-destroy"}}
+	case "netdev":
+		return []OpName{{1, "dev-get"}, {5, "page-pool-get"}, {9, "page-pool-stats-get"}, {10, "queue-get"}, {11, "napi-get"}, {12, "qstats-get"}, {13, "bind-rx"}, {14, "napi-set"}, {15, "bind-tx"}}
+	case "nl80211":
+		return []OpName{{1, "get-wiphy"}, {2, "set-wiphy"}, {5, "get-interface"}, {6, "set-interface"}, {7, "new-interface"}, {8, "del-interface"}, {9, "get-key"}, {10, "set-key"}, {11, "new-key"}, {12, "del-key"}, {13, "get-beacon"}, {14, "set-beacon"}, {15, "start-ap"}, {16, "stop-ap"}, {17, "get-station"}, {18, "set-station"}, {19, "new-station"}, {20, "del-station"}, {21, "get-mpath"}, {22, "set-mpath"}, {23, "new-mpath"}, {24, "del-mpath"}, {25, "set-bss"}, {26, "set-reg"}, {27, "req-set-reg"}, {28, "get-mesh-config"}, {29, "set-mesh-config"}, {30, "set-mgmt-extra-ie"}, {31, "get-reg"}, {32, "get-scan"}, {33, "trigger-scan"}, {37, "authenticate"}, {38, "associate"}, {39, "deauthenticate"}, {40, "disassociate"}, {41, "michael-mic-failure"}, {43, "join-ibss"}, {44, "leave-ibss"}, {45, "testmode"}, {46, "connect"}, {47, "roam"}, {48, "disconnect"}, {49, "set-wiphy-netns"}, {50, "get-survey"}, {51, "new-survey-results"}, {52, "set-pmksa"}, {53, "del-pmksa"}, {54, "flush-pmksa"}, {55, "remain-on-channel"}, {56, "cancel-remain-on-channel"}, {57, "set-tx-bitrate-mask"}, {58, "register-frame"}, {59, "frame"}, {60, "frame-tx-status"}, {61, "set-power-save"}, {62, "get-power-save"}, {63, "set-cqm"}, {64, "notify-cqm"}, {65, "set-channel"}, {66, "set-wds-peer"}, {67, "frame-wait-cancel"}, {68, "join-mesh"}, {69, "leave-mesh"}, {70, "unprot-deauthenticate"}, {71, "unprot-disassociate"}, {72, "new-peer-candidate"}, {73, "get-wowlan"}, {74, "set-wowlan"}, {75, "start-sched-scan"}, {76, "stop-sched-scan"}, {79, "set-rekey-offload"}, {80, "pmksa-candidate"}, {81, "tdls-oper"}, {82, "tdls-mgmt"}, {83, "unexpected-frame"}, {84, "probe-client"}, {85, "register-beacons"}, {86, "unexpected-4addr-frame"}, {87, "set-noack-map"}, {88, "ch-switch-notify"}, {89, "start-p2p-device"}, {90, "stop-p2p-device"}, {91, "conn-failed"}, {92, "set-mcast-rate"}, {93, "set-mac-acl"}, {94, "radar-detect"}, {95, "get-protocol-features"}, {96, "update-ft-ies"}, {97, "ft-event"}, {98, "crit-protocol-start"}, {99, "crit-protocol-stop"}, {100, "get-coalesce"}, {101, "set-coalesce"}, {102, "channel-switch"}, {103, "vendor"}, {104, "set-qos-map"}, {105, "add-tx-ts"}, {106, "del-tx-ts"}, {107, "get-mpp"}, {108, "join-ocb"}, {109, "leave-ocb"}, {110, "ch-switch-started-notify"}, {111, "tdls-channel-switch"}, {112, "tdls-cancel-channel-switch"}, {114, "abort-scan"}, {115, "start-nan"}, {116, "stop-nan"}, {117, "add-nan-function"}, {118, "del-nan-function"}, {119, "change-nan-config"}, {120, "nan-match"}, {121, "set-multicast-to-unicast"}, {122, "update-connect-params"}, {123, "set-pmk"}, {124, "del-pmk"}, {125, "port-authorized"}, {126, "reload-regdb"}, {127, "external-auth"}, {128, "sta-opmode-changed"}, {129, "control-port-frame"}, {130, "get-ftm-responder-stats"}, {131, "peer-measurement-start"}, {132, "peer-measurement-result"}, {133, "peer-measurement-complete"}, {134, "notify-radar"}, {135, "update-owe-info"}, {136, "probe-mesh-link"}, {137, "set-tid-config"}, {138, "unprot-beacon"}, {139, "control-port-frame-tx-status"}, {140, "set-sar-specs"}, {141, "obss-color-collision"}, {142, "color-change-request"}, {143, "color-change-started"}, {144, "color-change-aborted"}, {145, "color-change-completed"}, {146, "set-fils-aad"}, {147, "assoc-comeback"}, {148, "add-link"}, {149, "remove-link"}, {150, "add-link-sta"}, {151, "modify-link-sta"}, {152, "remove-link-sta"}, {153, "set-hw-timestamp"}, {154, "links-removed"}, {155, "set-tid-to-link-mapping"}, {156, "assoc-mlo-reconf"}, {157, "epcs-cfg"}}
+	case "nlctrl":
+		return []OpName{{3, "getfamily"}, {10, "getpolicy"}}
+	case "tcp_metrics":
+		return []OpName{{1, "get"}, {2, "del"}}
+	case "thermal":
+		return []OpName{{1, "tz-get-id"}, {2, "tz-get-trip"}, {3, "tz-get-temp"}, {4, "tz-get-gov"}, {6, "cdev-get"}, {7, "threshold-get"}, {8, "threshold-add"}, {9, "threshold-delete"}, {10, "threshold-flush"}}
+	case "wireguard":
+		return []OpName{{0, "get-device"}, {1, "set-device"}}
+	}
+
+	return nil
+}
+
 // names lists the built-in schemas, sorted.
 var names = [...]string{"IOAM6", "NLBL_CALIPSO", "NLBL_CIPSOv4", "NLBL_MGMT", "NLBL_UNLBL", "SEG6", "TASKSTATS", "VFS_DQUOT", "acpi_event", "devlink", "ethtool", "mptcp_pm", "netdev", "nl80211", "nlctrl", "tcp_metrics", "thermal", "wireguard"}
 

@@ -33,6 +33,10 @@ type Conn struct {
 // Dial opens a connection to the kernel's generic netlink.
 func Dial(opts DialOptions) (*Conn, error) {
 	t, err := dialSocket(opts)
+	var sysErr *os.SyscallError
+	if err != nil && opts.NetNS != "" && errors.As(err, &sysErr) && sysErr.Syscall == "setns" {
+		return nil, &NetNSError{Name: opts.NetNS, Path: netNSPath(opts.NetNS), Err: sysErr.Err}
+	}
 	if err != nil {
 		return nil, err
 	}

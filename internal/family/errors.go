@@ -3,6 +3,7 @@ package family
 import (
 	"errors"
 	"fmt"
+	"os"
 	"syscall"
 
 	"github.com/nlctl/nlctl/internal/wire"
@@ -29,19 +30,25 @@ func (e *KernelError) Error() string {
 
 func (e *KernelError) Unwrap() error { return e.Errno }
 
-// NotFoundError reports a family that the kernel has not registered.
+// NotFoundError reports a family that the kernel has not registered. It
+// unwraps to the kernel's error (ENOENT).
 type NotFoundError struct {
 	Family string
 	// InitialNetNS is false when the lookup ran in a network namespace other
 	// than the initial one, where some families are not visible.
 	InitialNetNS bool
+	Err          error
 }
+
+func (e *NotFoundError) Unwrap() error { return e.Err }
 
 func (e *NotFoundError) Error() string {
 	return fmt.Sprintf("family %q is not registered in this kernel", e.Family)
 }
 
-// NetNSError reports a network namespace that does not exist.
+// NetNSError reports a network namespace that cannot be entered: it does
+// not exist, the path is not a network namespace, or entering it is not
+// permitted.
 type NetNSError struct {
 	Name string
 	Path string
@@ -49,7 +56,16 @@ type NetNSError struct {
 }
 
 func (e *NetNSError) Error() string {
-	return fmt.Sprintf("network namespace %q not found: %s does not exist", e.Name, e.Path)
+	switch {
+	case errors.Is(e.Err, os.ErrNotExist):
+		return fmt.Sprintf("network namespace %q not found: %s does not exist", e.Name, e.Path)
+	case errors.Is(e.Err, syscall.EINVAL):
+		return fmt.Sprintf("network namespace %q: %s is not a network namespace file", e.Name, e.Path)
+	case errors.Is(e.Err, os.ErrPermission):
+		return fmt.Sprintf("enter network namespace %q (%s): %v", e.Name, e.Path, e.Err)
+	}
+
+	return fmt.Sprintf("network namespace %q (%s): %v", e.Name, e.Path, e.Err)
 }
 
 func (e *NetNSError) Unwrap() error { return e.Err }

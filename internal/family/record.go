@@ -81,7 +81,7 @@ func (c *Conn) getFamily(label string, attrs []byte) (*Family, error) {
 		return nil
 	})
 	if isErrno(err, errNoEnt) {
-		return nil, &NotFoundError{Family: label}
+		return nil, &NotFoundError{Family: label, Err: err}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get family %s: %w", label, err)

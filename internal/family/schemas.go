@@ -180,3 +180,61 @@ func specNames(entries []os.DirEntry) []string {
 
 	return names
 }
+
+// NameListOps names the ops of every family in a listing. A family with a
+// spec file (from --spec or a spec folder) is named from it; the others
+// from the built-in op tables, which cost nothing to consult, so a listing
+// builds no schema it does not need.
+func (s *Schemas) NameListOps(fams []Family) error {
+	if err := s.loadFiles(); err != nil {
+		return err
+	}
+
+	onDisk := s.specFilesOnDisk()
+	for i := range fams {
+		f := &fams[i]
+		if sch := s.byFile[f.Name]; sch != nil {
+			NameOps(f, sch)
+			continue
+		}
+		if path := onDisk[f.Name]; path != "" {
+			sch, err := ynl.LoadFile(path)
+			if err != nil {
+				return fmt.Errorf("schema for family %s: %w", f.Name, err)
+			}
+			NameOps(f, sch)
+			continue
+		}
+		for _, op := range builtin.OpNames(f.Name) {
+			for j := range f.Ops {
+				if f.Ops[j].ID == uint32(op.Request) {
+					f.Ops[j].Name = op.Name
+				}
+			}
+		}
+	}
+
+	return nil
+}
+
+// specFilesOnDisk maps family names to the first spec file the spec
+// folders hold for them, reading each folder once.
+func (s *Schemas) specFilesOnDisk() map[string]string {
+	found := map[string]string{}
+	for _, dir := range s.dirs {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			continue
+		}
+		for _, name := range specNames(entries) {
+			path := filepath.Join(dir, name+".yaml")
+			for _, alias := range []string{name, strings.ReplaceAll(name, "-", "_"), strings.ReplaceAll(name, "_", "-")} {
+				if found[alias] == "" {
+					found[alias] = path
+				}
+			}
+		}
+	}
+
+	return found
+}

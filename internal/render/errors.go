@@ -106,6 +106,9 @@ func policyConstraintText(p *PolicyAttrJSON) string {
 
 // NewExtAckJSON converts an explained extended ACK to its JSON shape.
 func NewExtAckJSON(info family.ExtAckInfo) *ExtAckJSON {
+	if info.Message == "" && info.Offset == nil && info.Policy == nil && info.MissingType == nil {
+		return nil
+	}
 	x := &ExtAckJSON{Message: info.Message, Offset: info.Offset, Attribute: info.Attr}
 	if info.Policy != nil {
 		p := newPolicyAttrJSON(*info.Policy)

@@ -71,7 +71,7 @@ func (e elemNamer) child(typ uint16) (string, bool, namer) {
 		return fmt.Sprintf("[%d]", typ), false, nil
 	}
 
-	return fmt.Sprintf("[%d]", typ), true, setNamer{e.set}
+	return fmt.Sprintf("[%d]", typ), true, setNamer(e)
 }
 
 func (h HexNames) namer() namer {
@@ -108,8 +108,12 @@ func (d *HexDump) Message(dir family.Direction, m wire.Message) error {
 	}
 	fmt.Fprintf(d.W, "# %s, %d bytes\n", heading, len(m.Raw))
 
+	// A request is always a family message: a dry run of a family the
+	// kernel has not registered carries type 0, which would otherwise look
+	// like a control message.
+	isFamily := dir == family.Sent || m.Header.Type >= wire.TypeMinReserved
 	var names HexNames
-	if d.Names != nil && m.Header.Type >= wire.TypeMinReserved {
+	if d.Names != nil && isFamily {
 		names = d.Names(m.Header.Type)
 	}
 
@@ -118,9 +122,9 @@ func (d *HexDump) Message(dir family.Direction, m wire.Message) error {
 		h.Length, typeName(h.Type, names.Family), flagNames(h), h.Sequence, h.PortID))
 
 	switch {
-	case h.Type == wire.TypeError || h.Type == wire.TypeDone && len(m.Payload) >= 4:
+	case !isFamily && (h.Type == wire.TypeError || h.Type == wire.TypeDone && len(m.Payload) >= 4):
 		d.errorBody(m)
-	case h.Type < wire.TypeMinReserved:
+	case !isFamily:
 		d.bytes(m.Raw, wire.HeaderLen, len(m.Raw), "payload")
 	default:
 		d.genlBody(m, names)

@@ -48,6 +48,7 @@ func Generate(dir string) ([]byte, error) {
 	b.WriteString("package builtin\n\nimport \"github.com/nlctl/nlctl/internal/schema\"\n\n")
 
 	var names []string
+	var families []*schema.Family
 	for _, path := range paths {
 		f, err := ynl.LoadFile(path)
 		if err != nil {
@@ -60,8 +61,21 @@ func Generate(dir string) ([]byte, error) {
 		f.Source = schema.Source{}
 		f.Warnings = nil
 		names = append(names, name)
+		families = append(families, f)
 		fmt.Fprintf(&b, "func family%d() *schema.Family {\n\treturn %s\n}\n\n", len(names)-1, literal(reflect.ValueOf(f)))
 	}
+
+	b.WriteString("// opNames returns the request ops of the named schema, so a listing can\n// name ops without building the schema, or nil.\nfunc opNames(name string) []OpName {\n\tswitch name {\n")
+	for i, n := range names {
+		fmt.Fprintf(&b, "\tcase %q:\n\t\treturn []OpName{", n)
+		for _, op := range families[i].Ops {
+			if op.HasRequest {
+				fmt.Fprintf(&b, "{%d, %q}, ", op.RequestValue, op.Name)
+			}
+		}
+		b.WriteString("}\n")
+	}
+	b.WriteString("\t}\n\n\treturn nil\n}\n\n")
 
 	b.WriteString("// names lists the built-in schemas, sorted.\nvar names = [...]string{")
 	for _, n := range names {
