@@ -153,3 +153,36 @@ func familyCompletion(opts *globalOptions) cobra.CompletionFunc {
 		return opts.completeFamilies(toComplete), cobra.ShellCompDirectiveNoFileComp
 	}
 }
+
+// monitorCompletion completes FAMILY[:GROUP[,GROUP…]] arguments: family
+// names, then after the colon the family's multicast groups as the kernel
+// registers them.
+func monitorCompletion(opts *globalOptions) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		name, groups, found := strings.Cut(toComplete, ":")
+		if !found {
+			return opts.completeFamilies(toComplete), cobra.ShellCompDirectiveNoFileComp
+		}
+
+		conn, err := opts.dialKernel(family.DialOptions{NetNS: opts.netns, Timeout: completionTimeout})
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		defer conn.Close()
+		fam, err := conn.GetFamily(name)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+
+		done := ""
+		if i := strings.LastIndexByte(groups, ','); i >= 0 {
+			done = groups[:i+1]
+		}
+		var out []string
+		for _, g := range fam.Groups {
+			out = append(out, name+":"+done+g.Name)
+		}
+
+		return withPrefix(out, toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+	}
+}

@@ -62,3 +62,9 @@ func TestCompleteFamilyGet(t *testing.T) {
 		t.Errorf("family get nl<TAB> mismatch (-want +got):\n%s", diff)
 	}
 }
+
+func TestCompleteMonitorFamily(t *testing.T) {
+	if diff := cmp.Diff([]string{"ethtool"}, completions(t, "monitor", "eth")); diff != "" {
+		t.Errorf("monitor eth<TAB> mismatch (-want +got):\n%s", diff)
+	}
+}

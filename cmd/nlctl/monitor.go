@@ -65,11 +65,12 @@ type monitorOptions struct {
 func newMonitorCommand(global *globalOptions) *cobra.Command {
 	opts := &monitorOptions{globalOptions: global, rcvbuf: defaultReceiveBuffer}
 	cmd := &cobra.Command{
-		Use:     "monitor FAMILY[:GROUP[,GROUP...]]...",
-		Short:   "Print the multicast notifications of families as they happen",
-		Long:    monitorLong,
-		Example: monitorExample,
-		Args:    minimumArgs(1, "a family, optionally with groups"),
+		Use:               "monitor FAMILY[:GROUP[,GROUP...]]...",
+		Short:             "Print the multicast notifications of families as they happen",
+		Long:              monitorLong,
+		Example:           monitorExample,
+		Args:              minimumArgs(1, "a family, optionally with groups"),
+		ValidArgsFunction: monitorCompletion(global),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			targets, err := opts.validate(cmd, args)
 			if err != nil {
