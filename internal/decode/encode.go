@@ -3,8 +3,11 @@ package decode
 import (
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
+	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,7 +50,7 @@ func (e *Encoder) Message(op *schema.Op, v *Object) ([]byte, error) {
 	if op != nil {
 		set = op.AttrSet()
 	}
-	var enc wire.AttrEncoder
+	var enc attrWriter
 	if err := (&encoder{}).attrs(&enc, set, rest, ""); err != nil {
 		return nil, err
 	}
@@ -79,13 +82,61 @@ func memberOf(d *schema.Definition, name string) *schema.Member {
 	return nil
 }
 
+// maxAttrLen is the largest attribute, header included, that the 16-bit
+// length field of an attribute header can describe.
+const maxAttrLen = 1<<16 - 1
+
+// attrWriter is a wire.AttrEncoder that notes the first attribute or nest
+// too long for its length field, which the encoder then reports with the
+// attribute's path instead of sending a wrong length.
+type attrWriter struct {
+	wire.AttrEncoder
+	nests []int
+	// tooLong is the length of the first attribute that does not fit, or 0.
+	tooLong int
+}
+
+func (w *attrWriter) Put(typ uint16, value []byte) {
+	w.note(wire.AttrHeaderLen + len(value))
+	w.AttrEncoder.Put(typ, value)
+}
+
+func (w *attrWriter) Nest(typ uint16) {
+	w.nests = append(w.nests, len(w.Bytes()))
+	w.AttrEncoder.Nest(typ)
+}
+
+func (w *attrWriter) End() {
+	if len(w.nests) > 0 {
+		w.note(len(w.Bytes()) - w.nests[len(w.nests)-1])
+		w.nests = w.nests[:len(w.nests)-1]
+	}
+	w.AttrEncoder.End()
+}
+
+func (w *attrWriter) note(length int) {
+	if length > maxAttrLen && w.tooLong == 0 {
+		w.tooLong = length
+	}
+}
+
+// checkLength returns an error for the attribute at path when it, or an
+// attribute inside it, was too long.
+func (w *attrWriter) checkLength(path string) error {
+	if w.tooLong == 0 {
+		return nil
+	}
+
+	return &ValueError{Path: path, Reason: fmt.Sprintf("the attribute is %d bytes, more than the %d bytes a netlink attribute can hold", w.tooLong, maxAttrLen)}
+}
+
 type encoder struct {
 	// objects are the enclosing objects, innermost last, for sub-message
 	// selectors.
 	objects []*Object
 }
 
-func (e *encoder) attrs(enc *wire.AttrEncoder, set *schema.AttrSet, obj *Object, path string) error {
+func (e *encoder) attrs(enc *attrWriter, set *schema.AttrSet, obj *Object, path string) error {
 	e.objects = append(e.objects, obj)
 	defer func() { e.objects = e.objects[:len(e.objects)-1] }()
 
@@ -99,6 +150,9 @@ func (e *encoder) attrs(enc *wire.AttrEncoder, set *schema.AttrSet, obj *Object,
 			if err := rawAttr(enc, set, f, p); err != nil {
 				return err
 			}
+			if err := enc.checkLength(p); err != nil {
+				return err
+			}
 			continue
 		}
 
@@ -110,6 +164,9 @@ func (e *encoder) attrs(enc *wire.AttrEncoder, set *schema.AttrSet, obj *Object,
 			if err := e.attr(enc, sa, v, p); err != nil {
 				return err
 			}
+			if err := enc.checkLength(p); err != nil {
+				return err
+			}
 		}
 	}
 
@@ -117,8 +174,10 @@ func (e *encoder) attrs(enc *wire.AttrEncoder, set *schema.AttrSet, obj *Object,
 }
 
 // rawAttr encodes a member whose key is an attribute number, as nlctl
-// prints attributes the schema does not know: the value is hex.
-func rawAttr(enc *wire.AttrEncoder, set *schema.AttrSet, f Field, path string) error {
+// prints attributes the schema does not know. The value is hex, or for a
+// nest an object of attributes by number. The nest is flagged NLA_F_NESTED
+// because the decoder shows only such unknown attributes as nests.
+func rawAttr(enc *attrWriter, set *schema.AttrSet, f Field, path string) error {
 	n, err := strconv.ParseUint(f.Key, 10, 16)
 	if err != nil || n > schema.MaxAttrNumber {
 		return &ValueError{Path: path, Reason: unknownAttrReason(set, f.Key)}
@@ -129,9 +188,19 @@ func rawAttr(enc *wire.AttrEncoder, set *schema.AttrSet, f Field, path string) e
 		values = arr
 	}
 	for _, v := range values {
+		if obj, ok := v.(*Object); ok {
+			enc.Nest(uint16(n))
+			for _, inner := range obj.Fields {
+				if err := rawAttr(enc, nil, inner, path+"."+inner.Key); err != nil {
+					return err
+				}
+			}
+			enc.End()
+			continue
+		}
 		s, ok := v.(string)
 		if !ok {
-			return &ValueError{Path: path, Reason: "an attribute given by number takes its value as a hex string"}
+			return &ValueError{Path: path, Reason: "an attribute given by number takes its value as a hex string, or an object of attributes by number"}
 		}
 		b, err := parseHex(s)
 		if err != nil {
@@ -155,15 +224,23 @@ func unknownAttrReason(set *schema.AttrSet, key string) string {
 		}
 	}
 	reason := fmt.Sprintf("unknown attribute %q in set %s", key, set.Name)
-	if near := Nearest(key, names); near != "" {
-		reason += fmt.Sprintf("; did you mean %q?", near)
-	}
+	near := Nearest(key, names)
 	sort.Strings(names)
 
-	return reason + "; valid: " + strings.Join(names, ", ")
+	return withSuggestion(reason, near, names)
 }
 
-func (e *encoder) attr(enc *wire.AttrEncoder, sa *schema.Attr, v Value, path string) error {
+// withSuggestion appends the nearest valid name, when there is one, and
+// the list of valid names to msg.
+func withSuggestion(msg, near string, valid []string) string {
+	if near != "" {
+		return fmt.Sprintf("%s; did you mean %q? Valid: %s", msg, near, strings.Join(valid, ", "))
+	}
+
+	return fmt.Sprintf("%s. Valid: %s", msg, strings.Join(valid, ", "))
+}
+
+func (e *encoder) attr(enc *attrWriter, sa *schema.Attr, v Value, path string) error {
 	switch sa.Type {
 	case schema.TypeFlag:
 		on, err := parseBool(v)
@@ -189,12 +266,16 @@ func (e *encoder) attr(enc *wire.AttrEncoder, sa *schema.Attr, v Value, path str
 		return e.typeValue(enc, sa, v, path)
 	case schema.TypeSubMessage:
 		return e.subMessage(enc, sa, v, path)
-	case schema.TypeUnused, schema.TypePad:
+	case schema.TypeUnused:
 		return &ValueError{Path: path, Reason: fmt.Sprintf("a %s attribute carries no value", sa.Type)}
 	}
 
 	b, err := scalarBytes(sa, v)
 	if err != nil {
+		var ve *ValueError
+		if errors.As(err, &ve) { // a struct member: its path continues this one
+			return &ValueError{Path: path + ve.Path, Reason: ve.Reason}
+		}
 		return &ValueError{Path: path, Reason: err.Error()}
 	}
 	enc.Put(sa.Number, b)
@@ -202,7 +283,7 @@ func (e *encoder) attr(enc *wire.AttrEncoder, sa *schema.Attr, v Value, path str
 	return nil
 }
 
-func (e *encoder) indexedArray(enc *wire.AttrEncoder, sa *schema.Attr, v Value, path string) error {
+func (e *encoder) indexedArray(enc *attrWriter, sa *schema.Attr, v Value, path string) error {
 	arr, ok := v.([]Value)
 	if !ok {
 		return &ValueError{Path: path, Reason: "an indexed-array takes an array"}
@@ -236,34 +317,59 @@ func (e *encoder) indexedArray(enc *wire.AttrEncoder, sa *schema.Attr, v Value, 
 	return nil
 }
 
-func (e *encoder) typeValue(enc *wire.AttrEncoder, sa *schema.Attr, v Value, path string) error {
+func (e *encoder) typeValue(enc *attrWriter, sa *schema.Attr, v Value, path string) error {
 	arr, ok := v.([]Value)
 	if !ok || len(sa.TypeValue) == 0 {
 		return &ValueError{Path: path, Reason: "a nest-type-value attribute takes an array of objects"}
 	}
 
-	key := sa.TypeValue[0]
-	enc.Nest(sa.Number)
-	defer enc.End()
+	elems := make([]typeValueElem, len(arr))
 	for i, elem := range arr {
 		p := fmt.Sprintf("%s[%d]", path, i)
 		obj, ok := elem.(*Object)
 		if !ok {
-			return &ValueError{Path: p, Reason: fmt.Sprintf("each element takes an object with %q and attributes", key)}
+			return &ValueError{Path: p, Reason: fmt.Sprintf("each element takes an object with %s and attributes", quoteAll(sa.TypeValue))}
 		}
-		typeField, found := obj.Get(key)
+		elems[i] = typeValueElem{path: p, obj: obj}
+	}
+
+	enc.Nest(sa.Number)
+	defer enc.End()
+
+	return e.typeValueLevel(enc, sa, sa.TypeValue, elems)
+}
+
+// typeValueElem is one element of a nest-type-value attribute as nlctl
+// prints it: an object with a member per level's type number.
+type typeValueElem struct {
+	path string
+	obj  *Object
+}
+
+// typeValueLevel encodes the elements at one level of a nest-type-value
+// attribute, whose type numbers are the values of keys[0]. The renderer
+// flattens a table of several levels into one object per leaf, so
+// elements that share a value of keys[0] go into one nest, in order of
+// first appearance, and the next level is encoded inside it.
+func (e *encoder) typeValueLevel(enc *attrWriter, sa *schema.Attr, keys []string, elems []typeValueElem) error {
+	key := keys[0]
+	var order []uint16
+	groups := map[uint16][]typeValueElem{}
+	for _, el := range elems {
+		typeField, found := el.obj.Get(key)
 		n, err := parseUint(typeField, 16)
 		if !found || err != nil {
-			return &ValueError{Path: p, Reason: fmt.Sprintf("%q must give the element's number from 0 to 65535", key)}
+			return &ValueError{Path: el.path, Reason: fmt.Sprintf("%q must give the element's number from 0 to 65535", key)}
 		}
-		rest := &Object{}
-		for _, f := range obj.Fields {
-			if f.Key != key {
-				rest.Fields = append(rest.Fields, f)
-			}
+		if _, seen := groups[uint16(n)]; !seen {
+			order = append(order, uint16(n))
 		}
-		enc.Nest(uint16(n))
-		err = e.attrs(enc, sa.Nested(), rest, p)
+		groups[uint16(n)] = append(groups[uint16(n)], el)
+	}
+
+	for _, n := range order {
+		enc.Nest(n)
+		err := e.typeValueGroup(enc, sa, keys, groups[n])
 		enc.End()
 		if err != nil {
 			return err
@@ -273,7 +379,39 @@ func (e *encoder) typeValue(enc *wire.AttrEncoder, sa *schema.Attr, v Value, pat
 	return nil
 }
 
-func (e *encoder) subMessage(enc *wire.AttrEncoder, sa *schema.Attr, v Value, path string) error {
+// typeValueGroup encodes the contents of one nest of a nest-type-value
+// level: the next level, or at the last level the attributes of the one
+// element.
+func (e *encoder) typeValueGroup(enc *attrWriter, sa *schema.Attr, keys []string, group []typeValueElem) error {
+	if len(keys) > 1 {
+		return e.typeValueLevel(enc, sa, keys[1:], group)
+	}
+
+	for _, el := range group {
+		rest := &Object{}
+		for _, f := range el.obj.Fields {
+			if !slices.Contains(sa.TypeValue, f.Key) {
+				rest.Fields = append(rest.Fields, f)
+			}
+		}
+		if err := e.attrs(enc, sa.Nested(), rest, el.path); err != nil {
+			return err
+		}
+	}
+
+	return nil
+}
+
+func quoteAll(names []string) string {
+	quoted := make([]string, len(names))
+	for i, n := range names {
+		quoted[i] = strconv.Quote(n)
+	}
+
+	return strings.Join(quoted, ", ")
+}
+
+func (e *encoder) subMessage(enc *attrWriter, sa *schema.Attr, v Value, path string) error {
 	obj, ok := v.(*Object)
 	if !ok {
 		return &ValueError{Path: path, Reason: "a sub-message takes an object"}
@@ -311,6 +449,9 @@ func (e *encoder) subMessage(enc *wire.AttrEncoder, sa *schema.Attr, v Value, pa
 func scalarBytes(sa *schema.Attr, v Value) ([]byte, error) {
 	switch t := sa.Type; {
 	case t.IsInteger():
+		if b, ok := ipv4Bytes(sa, v); ok {
+			return b, nil
+		}
 		u, size, err := integerValue(sa.Type, sa.Enum(), sa.EnumAsFlags, sa.Checks, v)
 		if err != nil {
 			return nil, err
@@ -322,7 +463,7 @@ func scalarBytes(sa *schema.Attr, v Value) ([]byte, error) {
 			return nil, fmt.Errorf("a string attribute takes a string, not %s", describe(v))
 		}
 		if max := sa.Checks.MaxLen; max > 0 && len(s) > max {
-			return nil, fmt.Errorf("%q is %d bytes, longer than the maximum %d", s, len(s), max)
+			return nil, fmt.Errorf("%s is %d bytes, longer than the maximum %d", quoteValue(s), len(s), max)
 		}
 		return append([]byte(s), 0), nil
 	case t == schema.TypeBitfield32:
@@ -330,6 +471,24 @@ func scalarBytes(sa *schema.Attr, v Value) ([]byte, error) {
 	}
 
 	return binaryBytes(sa, v)
+}
+
+// ipv4Bytes encodes an IPv4 address given in dotted form for a 4-byte
+// integer with an ipv4 display hint. The decoder shows such an attribute's
+// bytes as the address in wire order, so the encoder writes them back in
+// the same order whatever the attribute's byte order.
+func ipv4Bytes(sa *schema.Attr, v Value) ([]byte, bool) {
+	s, ok := v.(string)
+	if !ok || sa.Type.Size() != 4 || sa.DisplayHint != schema.DisplayIPv4 && sa.DisplayHint != schema.DisplayIPv4OrV6 {
+		return nil, false
+	}
+	addr, err := netip.ParseAddr(s)
+	if err != nil || !addr.Is4() {
+		return nil, false
+	}
+	b := addr.As4()
+
+	return b[:], true
 }
 
 func describe(v Value) string {
@@ -464,16 +623,19 @@ func flagMask(enum *schema.Definition, asFlags bool, names []string) (uint64, er
 	for _, name := range names {
 		name = strings.TrimSpace(name)
 		e := enum.Entry(name)
+		if bits, err := strconv.ParseUint(name, 0, 64); e == nil && err == nil {
+			// Bits without a name, as the decoder prints them: the mask
+			// itself, also with enum-as-flags.
+			mask |= bits
+			continue
+		}
 		if e == nil {
 			valid := make([]string, len(enum.Entries))
 			for i, x := range enum.Entries {
 				valid[i] = x.Name
 			}
 			msg := fmt.Sprintf("unknown flag %q of %s", name, enum.Name)
-			if near := Nearest(name, valid); near != "" {
-				msg += fmt.Sprintf("; did you mean %q?", near)
-			}
-			return 0, fmt.Errorf("%s; valid: %s", msg, strings.Join(valid, ", "))
+			return 0, errors.New(withSuggestion(msg, Nearest(name, valid), valid))
 		}
 		if asFlags && enum.Kind != schema.KindFlags {
 			mask |= 1 << e.Value
@@ -504,7 +666,7 @@ func parseUint(v Value, bitsize int) (uint64, error) {
 
 	n, err := strconv.ParseUint(s, 0, bitsize)
 	if err != nil {
-		return 0, fmt.Errorf("invalid value %q: an unsigned integer from 0 to %d is needed (decimal or 0x hex)", s, uint64(math.MaxUint64)>>(64-bitsize))
+		return 0, fmt.Errorf("invalid value %s: an unsigned integer from 0 to %d is needed (decimal or 0x hex)", quoteValue(s), uint64(math.MaxUint64)>>(64-bitsize))
 	}
 
 	return n, nil
@@ -519,7 +681,7 @@ func parseInt(v Value, bitsize int) (int64, error) {
 	n, err := strconv.ParseInt(s, 0, bitsize)
 	if err != nil {
 		lo, hi := -int64(1)<<(bitsize-1), int64(1)<<(bitsize-1)-1
-		return 0, fmt.Errorf("invalid value %q: an integer from %d to %d is needed", s, lo, hi)
+		return 0, fmt.Errorf("invalid value %s: an integer from %d to %d is needed", quoteValue(s), lo, hi)
 	}
 
 	return n, nil
@@ -532,19 +694,34 @@ func checkRange(t schema.Type, u uint64, c schema.Checks) error {
 
 	if t.IsSigned() {
 		n := int64(u)
-		lo, hi := limitInt(c.Min, math.MinInt64), limitInt(c.Max, math.MaxInt64)
+		bits := 64
+		if t.Size() > 0 {
+			bits = t.Size() * 8
+		}
+		lo := limitInt(c.Min, -1<<(bits-1))
+		hi := limitInt(c.Max, 1<<(bits-1)-1)
 		if n < lo || n > hi {
 			return fmt.Errorf("value %d is out of range [%d, %d]", n, lo, hi)
 		}
 		return nil
 	}
 
-	lo, hi := limitUint(c.Min, 0), limitUint(c.Max, math.MaxUint64)
+	lo, hi := limitUint(c.Min, 0), limitUint(c.Max, typeMax(t))
 	if u < lo || u > hi {
 		return fmt.Errorf("value %d is out of range [%d, %d]", u, lo, hi)
 	}
 
 	return nil
+}
+
+// typeMax returns the largest value of unsigned type t. A uint, whose
+// size varies, may hold 64 bits.
+func typeMax(t schema.Type) uint64 {
+	if t.Size() == 0 {
+		return math.MaxUint64
+	}
+
+	return math.MaxUint64 >> (64 - 8*t.Size())
 }
 
 func limitInt(l schema.Limit, def int64) int64 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 
 	"github.com/nlctl/nlctl/internal/schema"
@@ -47,10 +48,10 @@ func binaryBytes(sa *schema.Attr, v Value) ([]byte, error) {
 		return nil, err
 	}
 	if n := sa.Checks.ExactLen; n > 0 && len(b) != n {
-		return nil, fmt.Errorf("%q is %d bytes, but exactly %d are needed", s, len(b), n)
+		return nil, fmt.Errorf("%s is %d bytes, but exactly %d are needed", quoteValue(s), len(b), n)
 	}
 	if n := sa.Checks.MaxLen; n > 0 && len(b) > n {
-		return nil, fmt.Errorf("%q is %d bytes, more than the maximum %d", s, len(b), n)
+		return nil, fmt.Errorf("%s is %d bytes, more than the maximum %d", quoteValue(s), len(b), n)
 	}
 
 	return b, nil
@@ -75,7 +76,7 @@ func parseBytes(s string, hint schema.DisplayHint) ([]byte, error) {
 		if hint != schema.DisplayIPv4OrV6 && !strings.ContainsAny(s, ".:") {
 			break
 		}
-		return nil, fmt.Errorf("invalid IP address %q", s)
+		return nil, fmt.Errorf("invalid IP address %s", quoteValue(s))
 	case schema.DisplayUUID:
 		if h := strings.ReplaceAll(s, "-", ""); len(h) == 32 {
 			return hex.DecodeString(h)
@@ -84,7 +85,7 @@ func parseBytes(s string, hint schema.DisplayHint) ([]byte, error) {
 
 	b, err := parseHex(s)
 	if err != nil && hint != schema.DisplayNone && hint != schema.DisplayHex {
-		return nil, fmt.Errorf("invalid value %q: give it as %s or as hex", s, hint)
+		return nil, fmt.Errorf("invalid value %s: give it as %s or as hex", quoteValue(s), hint)
 	}
 
 	return b, err
@@ -97,17 +98,33 @@ func parseHex(s string) ([]byte, error) {
 	h = strings.NewReplacer(":", "", " ", "", "-", "").Replace(h)
 	b, err := hex.DecodeString(h)
 	if err != nil {
-		return nil, fmt.Errorf("invalid hex %q: give bytes as hex digits, such as 0a0b or 0a:0b", s)
+		return nil, fmt.Errorf("invalid hex %s: give bytes as hex digits, such as 0a0b or 0a:0b", quoteValue(s))
 	}
 
 	return b, nil
 }
 
+// maxQuoted is how many bytes of a value an error message quotes.
+const maxQuoted = 64
+
+// quoteValue quotes a value for an error message, cut to maxQuoted bytes
+// so that a long value does not bury the message.
+func quoteValue(s string) string {
+	if len(s) <= maxQuoted {
+		return strconv.Quote(s)
+	}
+
+	return strconv.Quote(s[:maxQuoted]) + "..."
+}
+
 // encodeStruct encodes the members of struct sd from obj. Missing members
-// are zero; unknown keys are an error.
+// are zero, and unknown keys are an error. The one exception is the key
+// that is the number of members: under it the decoder keeps, as hex, bytes
+// that a newer kernel sent after the last member, and they are appended.
 func encodeStruct(sd *schema.Definition, obj *Object, path string) ([]byte, error) {
+	extraKey := strconv.Itoa(len(sd.Members))
 	for _, f := range obj.Fields {
-		if memberOf(sd, f.Key) == nil {
+		if memberOf(sd, f.Key) == nil && f.Key != extraKey {
 			return nil, &ValueError{Path: path + "." + f.Key, Reason: fmt.Sprintf("struct %s has no member %q", sd.Name, f.Key)}
 		}
 	}
@@ -125,6 +142,18 @@ func encodeStruct(sd *schema.Definition, obj *Object, path string) ([]byte, erro
 			return nil, err
 		}
 		b = append(b, mb...)
+	}
+
+	if v, found := obj.Get(extraKey); found && memberOf(sd, extraKey) == nil {
+		s, ok := v.(string)
+		if !ok {
+			return nil, &ValueError{Path: path + "." + extraKey, Reason: "bytes after the struct's members take a hex string"}
+		}
+		extra, err := parseHex(s)
+		if err != nil {
+			return nil, &ValueError{Path: path + "." + extraKey, Reason: err.Error()}
+		}
+		b = append(b, extra...)
 	}
 
 	return b, nil
@@ -159,7 +188,7 @@ func memberBytes(m *schema.Member, v Value, path string) ([]byte, error) {
 		}
 	}
 	if len(b) > size {
-		return nil, &ValueError{Path: path, Reason: fmt.Sprintf("%q is %d bytes, but the member holds %d", s, len(b), size)}
+		return nil, &ValueError{Path: path, Reason: fmt.Sprintf("%s is %d bytes, but the member holds %d", quoteValue(s), len(b), size)}
 	}
 
 	return append(b, make([]byte, size-len(b))...), nil

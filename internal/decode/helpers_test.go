@@ -2,6 +2,7 @@ package decode_test
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"testing"
 
 	"github.com/nlctl/nlctl/internal/schema"
@@ -67,9 +68,9 @@ func rawAttr(n, typ uint16, value []byte) []byte {
 	return append(b, value...)
 }
 
-func u16(v uint16) []byte { return binary.NativeEndian.AppendUint16(nil, v) }
-func u32(v uint32) []byte { return binary.NativeEndian.AppendUint32(nil, v) }
-func u64(v uint64) []byte { return binary.NativeEndian.AppendUint64(nil, v) }
+func u16(v uint16) []byte  { return binary.NativeEndian.AppendUint16(nil, v) }
+func u32(v uint32) []byte  { return binary.NativeEndian.AppendUint32(nil, v) }
+func u64(v uint64) []byte  { return binary.NativeEndian.AppendUint64(nil, v) }
 func be16(v uint16) []byte { return binary.BigEndian.AppendUint16(nil, v) }
 func be32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
 func le32(v uint32) []byte { return binary.LittleEndian.AppendUint32(nil, v) }
@@ -86,3 +87,5 @@ func cat(parts ...[]byte) []byte {
 
 // cstr returns s with a terminating NUL.
 func cstr(s string) []byte { return append([]byte(s), 0) }
+
+func hexOf(b []byte) string { return hex.EncodeToString(b) }

@@ -109,7 +109,7 @@ func readUint(v []byte, bigEndian, littleEndian bool) uint64 {
 // an entry's value is its mask; with enum-as-flags an enum entry's value is
 // its bit position. Bits without a name are kept as one hex value.
 func flagNames(enum *schema.Definition, u uint64, enumAsFlags bool) []string {
-	names := []string{}
+	names := make([]string, 0, bits.OnesCount64(u))
 	var unknown uint64
 	for rest := u; rest != 0; rest &= rest - 1 {
 		bit := uint64(1) << bits.TrailingZeros64(rest)
@@ -158,7 +158,7 @@ func (st *state) binary(n *Node, sa *schema.Attr, a wire.Attr) {
 		n.Children = st.structMembers(sd, v[:sd.Size()], a.NestedBase(), 0)
 		if extra := v[sd.Size():]; len(extra) > 0 {
 			// A newer kernel may append members the schema lacks.
-			n.Children = append(n.Children, Node{Kind: KindUnknown, Number: uint16(len(n.Children)),
+			n.Children = append(n.Children, Node{Kind: KindUnknown, Number: uint16(len(sd.Members)),
 				Raw: extra, Offset: a.NestedBase() + sd.Size()})
 		}
 		return
@@ -188,7 +188,7 @@ func (st *state) binary(n *Node, sa *schema.Attr, a wire.Attr) {
 // structMembers decodes the members of struct sd from b, which starts at
 // offset base of the message. Padding members are skipped.
 func (st *state) structMembers(sd *schema.Definition, b []byte, base, depth int) []Node {
-	nodes := make([]Node, 0, len(sd.Members))
+	nodes := st.alloc(len(sd.Members))
 	off := 0
 	for i := range sd.Members {
 		m := &sd.Members[i]

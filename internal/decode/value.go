@@ -87,6 +87,10 @@ func parseJSONObject(dec *json.Decoder) (Value, error) {
 			return nil, jsonError(dec, err)
 		}
 		key, _ := tok.(string)
+		if _, dup := obj.Get(key); dup {
+			// Attributes that repeat are given as one array.
+			return nil, fmt.Errorf("duplicate key %q at byte %d: give repeated attributes as one array", key, dec.InputOffset())
+		}
 		v, err := parseJSONValue(dec)
 		if err != nil {
 			return nil, err
@@ -183,6 +187,9 @@ func setStep(obj *Object, name string, index int, last bool, value string) (*Obj
 	if index < 0 {
 		if last {
 			if pos >= 0 {
+				if _, isNest := obj.Fields[pos].Value.(*Object); isNest {
+					return nil, fmt.Errorf("%s has nested attributes, so it cannot also be set to a value", name)
+				}
 				obj.Fields[pos].Value = appendOccurrence(obj.Fields[pos].Value, value)
 			} else {
 				obj.Fields = append(obj.Fields, Field{Key: name, Value: value})
@@ -213,6 +220,9 @@ func setStep(obj *Object, name string, index int, last bool, value string) (*Obj
 	}
 	obj.Fields[pos].Value = arr
 	if last {
+		if arr[index] != nil {
+			return nil, fmt.Errorf("%s[%d] is given twice", name, index)
+		}
 		arr[index] = value
 		return nil, nil
 	}

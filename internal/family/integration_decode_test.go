@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
-		"os"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -251,7 +251,11 @@ func TestIntegrationDecodeEthtoolLinkinfo(t *testing.T) {
 		if got := strconv.FormatUint(uintOf(t, child(attrs, "phyaddr"), "phyaddr"), 10); got != want["PHYAD"] {
 			t.Errorf("%s: phyaddr = %s, ethtool says %s", dev, got, want["PHYAD"])
 		}
-		if got := xcvrNames[child(attrs, "transceiver").Text]; got != want["Transceiver"] {
+		xcvr := child(attrs, "transceiver")
+		if xcvr == nil {
+			t.Fatalf("%s: transceiver missing", dev)
+		}
+		if got := xcvrNames[xcvr.Text]; got != want["Transceiver"] {
 			t.Errorf("%s: transceiver = %q, ethtool says %q", dev, got, want["Transceiver"])
 		}
 	}
@@ -272,9 +276,12 @@ func TestIntegrationDecodeEthtoolChannels(t *testing.T) {
 		}
 
 		attrs := devs[dev].msg.Attrs
+		// ethtool prints n/a for a count the kernel leaves out.
 		for _, f := range []struct{ label, attr, section string }{
 			{"RX", "rx-max", maxPart}, {"TX", "tx-max", maxPart},
+			{"Other", "other-max", maxPart}, {"Combined", "combined-max", maxPart},
 			{"RX", "rx-count", curPart}, {"TX", "tx-count", curPart},
+			{"Other", "other-count", curPart}, {"Combined", "combined-count", curPart},
 		} {
 			want := channelValue(f.section, f.label)
 			got := "n/a"
@@ -350,7 +357,7 @@ func onOff(on bool) string {
 }
 
 // bitsetBits returns the names of the bits set in a non-compact ethtool
-// bitset. A bitset with the nomask flag lists only its set bits; one with
+// bitset. A bitset with the nomask flag lists only its set bits. One with
 // a mask lists the bits of the mask, with the value flag on those set.
 func bitsetBits(t *testing.T, set *decode.Node) map[string]bool {
 	t.Helper()
@@ -641,7 +648,7 @@ func TestIntegrationDecodeTCPMetrics(t *testing.T) {
 		t.Fatal("no vals nest in the reply")
 	}
 	// The kernel stores rtt scaled by 8 and rttvar by 4, as tcp_sock keeps
-	// srtt_us and mdev_us; iproute2 6.1 prints rtt-us/8 and rttvar-us/4.
+	// srtt_us and mdev_us, so iproute2 6.1 prints rtt-us/8 and rttvar-us/4.
 	scale := map[string]uint64{"rtt-us": 8, "rttvar-us": 4, "cwnd": 1, "ssthresh": 1}
 	for attr, key := range map[string]string{"rtt-us": "rtt", "rttvar-us": "rttvar", "cwnd": "cwnd", "ssthresh": "ssthresh"} {
 		n := child(vals.Children, attr)
@@ -660,7 +667,7 @@ func TestIntegrationDecodeTCPMetrics(t *testing.T) {
 
 // tcpExchangeInNetNS connects to a listener on 127.0.0.1 inside ns and
 // exchanges a few bytes both ways. The sockets are created on an OS
-// thread that has joined ns; the thread is never unlocked, so the Go
+// thread that has joined ns. That thread is never unlocked, so the Go
 // runtime ends it with the goroutine instead of reusing it elsewhere.
 func tcpExchangeInNetNS(ns string) error {
 	done := make(chan error, 1)
@@ -858,18 +865,31 @@ func TestCaptureDecodeFixtures(t *testing.T) {
 	_ = unix.Uname(&uts)
 	kernel := unix.ByteSliceToString(uts.Release[:])
 
-	for _, tc := range []struct{ file, family, op string }{
-		{"ethtool-linkinfo-get.nlmsg", "ethtool", "linkinfo-get"},
-		{"ethtool-features-get.nlmsg", "ethtool", "features-get"},
-		{"ethtool-channels-get.nlmsg", "ethtool", "channels-get"},
-		{"ethtool-strset-get.nlmsg", "ethtool", "strset-get"},
-		{"netdev-dev-get.nlmsg", "netdev", "dev-get"},
-		{"netdev-napi-get.nlmsg", "netdev", "napi-get"},
+	// TASKSTATS get requests the statistics of the test process itself.
+	var pidAttr wire.AttrEncoder
+	pidAttr.PutUint32(1, uint32(os.Getpid()))
+
+	for _, tc := range []struct {
+		file, family, op, command string
+		flags                     uint16
+		attrs                     []byte
+	}{
+		{"ethtool-linkinfo-get.nlmsg", "ethtool", "linkinfo-get", "dump", dumpFlags, nil},
+		{"ethtool-features-get.nlmsg", "ethtool", "features-get", "dump", dumpFlags, nil},
+		{"ethtool-channels-get.nlmsg", "ethtool", "channels-get", "dump", dumpFlags, nil},
+		{"ethtool-strset-get.nlmsg", "ethtool", "strset-get", "dump", dumpFlags, nil},
+		{"netdev-dev-get.nlmsg", "netdev", "dev-get", "dump", dumpFlags, nil},
+		{"netdev-napi-get.nlmsg", "netdev", "napi-get", "dump", dumpFlags, nil},
+		{"taskstats-get.nlmsg", "TASKSTATS", "get", "do", doFlags, pidAttr.Bytes()},
 	} {
 		c := dialFamily(t, ns, tc.family, nil)
+		command := "nlctl " + tc.command + " " + tc.family + " " + tc.op
+		if tc.attrs != nil {
+			command += " --attr pid=PID (the capturing test process)"
+		}
 		fx := &familytest.Fixture{Comments: []string{
 			"# captured from Linux " + kernel + " by TestCaptureDecodeFixtures",
-			"# command: nlctl dump " + tc.family + " " + tc.op,
+			"# command: " + command,
 			"# setup: a new network namespace with lo down and a veth pair va/vb, both up with GRO on",
 		}}
 		c.conn.Trace = func(dir family.Direction, m wire.Message) {
@@ -880,7 +900,7 @@ func TestCaptureDecodeFixtures(t *testing.T) {
 				fx.Replies = append(fx.Replies, b)
 			}
 		}
-		c.request(t, tc.op, dumpFlags, nil)
+		c.request(t, tc.op, tc.flags, tc.attrs)
 
 		path := filepath.Join("..", "decode", "testdata", tc.file)
 		if err := fx.Write(path); err != nil {

@@ -46,6 +46,26 @@ func Key(n *decode.Node) string {
 // fold into one array in order of appearance, as do multi-attr attributes
 // even when they appear once, so no key repeats.
 func appendMembers(b []byte, nodes []decode.Node, first bool) ([]byte, bool) {
+	if len(nodes) <= 16 && !repeatsKey(nodes) {
+		// The common case needs no grouping, and so no allocation.
+		for i := range nodes {
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = appendString(b, Key(&nodes[i]))
+			b = append(b, ':')
+			if nodes[i].Multi {
+				b = append(b, '[')
+				b = appendValue(b, &nodes[i])
+				b = append(b, ']')
+			} else {
+				b = appendValue(b, &nodes[i])
+			}
+		}
+		return b, first
+	}
+
 	groups := groupByKey(nodes)
 	for i := range nodes {
 		same := groups[i]
@@ -106,6 +126,19 @@ func groupByKey(nodes []decode.Node) [][]int {
 	}
 
 	return groups
+}
+
+// repeatsKey reports whether two of nodes share a key.
+func repeatsKey(nodes []decode.Node) bool {
+	for i := 1; i < len(nodes); i++ {
+		for j := 0; j < i; j++ {
+			if sameKey(&nodes[j], &nodes[i]) {
+				return true
+			}
+		}
+	}
+
+	return false
 }
 
 func sameKey(a, b *decode.Node) bool {
@@ -294,16 +327,18 @@ func trimNUL(b []byte) []byte {
 }
 
 // appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD.
+// Runs of bytes that need no escaping are copied at once.
 func appendString[T string | []byte](b []byte, s T) []byte {
 	const hexDigits = "0123456789abcdef"
 	b = append(b, '"')
+	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			b = append(b, c)
 			i++
 			continue
 		}
+		b = append(b, s[start:i]...)
 		if c < utf8.RuneSelf {
 			switch c {
 			case '"', '\\':
@@ -318,6 +353,7 @@ func appendString[T string | []byte](b []byte, s T) []byte {
 				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 			}
 			i++
+			start = i
 			continue
 		}
 
@@ -328,7 +364,9 @@ func appendString[T string | []byte](b []byte, s T) []byte {
 			b = append(b, s[i:i+size]...)
 		}
 		i += size
+		start = i
 	}
+	b = append(b, s[start:]...)
 
 	return append(b, '"')
 }
