@@ -45,7 +45,7 @@ fuzz-short: ## run every fuzz target for FUZZTIME (default 5s)
 		dir=./$$(dirname $$f); \
 		for t in $$(grep -oE '^func Fuzz[A-Za-z0-9_]+' $$f | cut -d' ' -f2); do \
 			echo "fuzz $$dir $$t for $(FUZZTIME)"; \
-			$(GO) test $$dir -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) >/dev/null; \
+			$(GO) test $$dir -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s -timeout 0 >/dev/null; \
 		done; \
 	done
 
@@ -71,9 +71,10 @@ cross: ## static binaries for linux/amd64, arm64, riscv64 and armv7 in bin/
 			$(GO) build $(GOFLAGS_BUILD) -o $$out ./cmd/nlctl; \
 	done
 
-bench: build ## measure nlctl against genl and write docs/benchmarks.md
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/... | tee $(BIN)/gobench.txt
-	$(GO) run ./tools/bench -nlctl $(BIN)/nlctl -gobench $(BIN)/gobench.txt -out docs/benchmarks.md
+bench: build ## measure nlctl against genl and a raw dump reader, write docs/benchmarks.md (needs root)
+	$(GO) build -o $(BIN)/rawdump ./tools/bench/rawdump
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/... ./cmd/nlctl | tee $(BIN)/gobench.txt
+	$(GO) run ./tools/bench -nlctl $(BIN)/nlctl -rawdump $(BIN)/rawdump -gobench $(BIN)/gobench.txt -out docs/benchmarks.md
 
 docs: ## regenerate the man pages in docs/man from the command tree
 	$(GO) test ./cmd/nlctl -run '^TestManPagesFresh$$' -count=1 -update-man

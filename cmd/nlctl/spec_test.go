@@ -14,6 +14,7 @@ import (
 
 	"github.com/nlctl/nlctl/internal/builtin"
 	"github.com/nlctl/nlctl/internal/family"
+	"github.com/nlctl/nlctl/internal/render"
 )
 
 // specFamilySpec is a small spec for the spec folder of the tests. Its
@@ -145,7 +146,7 @@ func TestSpecListJSON(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
 
-	var got []specInfoJSON
+	var got []render.SpecInfoJSON
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatalf("stdout is not a JSON array of schemas: %v\n%s", err, r.stdout)
 	}
@@ -154,7 +155,7 @@ func TestSpecListJSON(t *testing.T) {
 	}
 
 	dir := os.Getenv("NLCTL_SPEC_PATH")
-	want := []specInfoJSON{
+	want := []render.SpecInfoJSON{
 		{Family: "linkdemo", Source: "file", Path: filepath.Join(dir, "linkdemo.yaml")},
 		{Family: "netdev", Source: "file", Path: filepath.Join(dir, "netdev.yaml")},
 	}
@@ -215,11 +216,11 @@ func TestSpecListSpecFlagComesFirst(t *testing.T) {
 	writeFile(t, path, strings.Replace(specFamilySpec, "name: netdev", "name: ethtool", 1))
 
 	r := runSpec(t, "--spec", path, "spec", "list", "-o", "json")
-	var got []specInfoJSON
+	var got []render.SpecInfoJSON
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatalf("exit %d: %v\n%s%s", r.code, err, r.stdout, r.stderr)
 	}
-	if want := (specInfoJSON{Family: "ethtool", Source: "file", Path: path}); got[0] != want {
+	if want := (render.SpecInfoJSON{Family: "ethtool", Source: "file", Path: path}); got[0] != want {
 		t.Errorf("first entry = %+v, want %+v", got[0], want)
 	}
 	for _, info := range got[1:] {
@@ -251,7 +252,7 @@ func TestSpecShowOps(t *testing.T) {
 
 func TestSpecShowShadowing(t *testing.T) {
 	r := runSpec(t, "spec", "show", "netdev", "-o", "json")
-	var got specShowJSON
+	var got render.SpecShowJSON
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatalf("exit %d: %v\n%s", r.code, err, r.stderr)
 	}
@@ -260,7 +261,7 @@ func TestSpecShowShadowing(t *testing.T) {
 	if got.Source != "file" || got.Path != filepath.Join(dir, "netdev.yaml") {
 		t.Errorf("source = %s %s, want the spec folder's file", got.Source, got.Path)
 	}
-	want := []specInfoJSON{{Family: "netdev", Source: "builtin", Path: "netdev", Shadowed: true}}
+	want := []render.SpecInfoJSON{{Family: "netdev", Source: "builtin", Path: "netdev", Shadowed: true}}
 	if diff := cmp.Diff(want, got.Shadows); diff != "" {
 		t.Errorf("shadows mismatch (-want +got):\n%s", diff)
 	}
@@ -274,7 +275,7 @@ func TestSpecShowOpJSON(t *testing.T) {
 	if r.code != exitOK {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
-	var got specShowJSON
+	var got render.SpecShowJSON
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +362,7 @@ func TestSpecShowNotification(t *testing.T) {
 	if r.code != exitOK || strings.Count(r.stdout, "\n") != 1 {
 		t.Fatalf("exit %d, want one JSON line:\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	var got specShowJSON
+	var got render.SpecShowJSON
 	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil {
 		t.Fatal(err)
 	}
