@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -143,26 +142,6 @@ func (t *textTable) flush() error {
 		out = append(out, '\n')
 	}
 	_, err := t.w.Write(out)
-
-	return err
-}
-
-func writeIndentedJSON(w io.Writer, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return fmt.Errorf("encode JSON: %w", err)
-	}
-	_, err = w.Write(append(b, '\n'))
-
-	return err
-}
-
-func writeJSONLine(w io.Writer, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("encode JSON: %w", err)
-	}
-	_, err = w.Write(append(b, '\n'))
 
 	return err
 }
@@ -475,10 +454,10 @@ func SpecList(w io.Writer, format Format, infos []family.SchemaInfo) error {
 	}
 	switch format {
 	case JSON:
-		return writeIndentedJSON(w, list)
+		return writeJSONIndent(w, list)
 	case JSONLines:
 		for _, item := range list {
-			if err := writeJSONLine(w, item); err != nil {
+			if err := writeJSON(w, item); err != nil {
 				return err
 			}
 		}
@@ -508,9 +487,9 @@ func SpecShow(w io.Writer, format Format, sch *schema.Family, infos []family.Sch
 
 	switch format {
 	case JSON:
-		return writeIndentedJSON(w, show)
+		return writeJSONIndent(w, show)
 	case JSONLines:
-		return writeJSONLine(w, show)
+		return writeJSON(w, show)
 	}
 
 	return writeSpecShowText(w, show)
