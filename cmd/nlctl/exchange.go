@@ -41,7 +41,9 @@ func (o *requestOptions) exchange(conn *family.Conn, p *prepared) error {
 	if p.op.Schema != nil {
 		schemaOp = p.op.Schema
 	}
-	dec := &decode.Decoder{Family: p.target.Schema}
+	// Each reply is written before the next is decoded, so the decoder
+	// may reuse its memory.
+	dec := &decode.Decoder{Family: p.target.Schema, Reuse: true}
 	mw := render.NewMessageWriter(o.stdout, o.format, schemaOp)
 	if !o.dump {
 		mw.SetSingle()

@@ -24,12 +24,15 @@ type Decoder struct {
 	Reuse bool
 
 	// nodes is the memory the node slices of a message take when Reuse is
-	// set, used its first used elements, msg the message returned, and
-	// levels the memory of a decode's enclosing levels.
-	nodes  []Node
-	used   int
-	msg    Message
-	levels []level
+	// set, used its first used elements, and strs and usedStrs the same for
+	// flag names. msg is the message returned, and levels the memory of a
+	// decode's enclosing levels.
+	nodes    []Node
+	used     int
+	strs     []string
+	usedStrs int
+	msg      Message
+	levels   []level
 }
 
 // minNodes is how many nodes the reused memory holds at first.
@@ -46,7 +49,7 @@ func (d *Decoder) Message(raw []byte, op *schema.Op) (*Message, error) {
 
 	var m *Message
 	if d.Reuse {
-		d.used = 0
+		d.used, d.usedStrs = 0, 0
 		m = &d.msg
 	} else {
 		m = new(Message)
@@ -182,6 +185,26 @@ func (st *state) alloc(n int) []Node {
 	d.used += n
 
 	return nodes
+}
+
+// names returns an empty slice with room for n flag names, from the
+// decoder's memory as alloc does for nodes.
+func (st *state) names(n int) []string {
+	d := st.dec
+	if d == nil || !d.Reuse {
+		return make([]string, 0, n)
+	}
+
+	// One more than n: a name for the unknown bits may follow.
+	n++
+	if d.usedStrs+n > len(d.strs) {
+		d.strs = make([]string, max(2*len(d.strs), n, minNodes))
+		d.usedStrs = 0
+	}
+	names := d.strs[d.usedStrs : d.usedStrs : d.usedStrs+n]
+	d.usedStrs += n
+
+	return names
 }
 
 // countAttrs returns the number of attribute headers in b, so that the

@@ -564,7 +564,6 @@ func TestEncodeRoundTrip(t *testing.T) {
 		{"byte orders and hints", "set", `{"e-be16": 443, "e-le32": 5, "e-hex-u32": "0xff"}`},
 		{"multi-attr", "set", `{"e-multi": [5, 6], "e-multi-nest": [{"id": 1}, {"id": 2}]}`},
 		{"struct", "set", `{"e-struct": {"a": 1, "b": 515, "c": -7}}`},
-		{"pad", "set", `{"e-pad": ""}`},
 		{"attributes by number", "set", `{"99": ["01", "0203"], "100": {"1": "ff"}}`},
 		{"fixed header", "hdr-set", `{"ifindex": 2, "label": "ab", "color": "red", "e-u8": 4}`},
 		{"sub-message", "link-set", `{"kind": "vlan", "data": {"id": 5}}`},

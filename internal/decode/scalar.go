@@ -28,7 +28,7 @@ func (st *state) scalar(n *Node, sa *schema.Attr, a wire.Attr) {
 			fail(n, "string is not NUL-terminated")
 		}
 	case t == schema.TypeBitfield32:
-		bitfield32(n, sa, v)
+		st.bitfield32(n, sa, v)
 	case t == schema.TypePad:
 		n.Kind = KindBytes
 	default:
@@ -56,12 +56,12 @@ func (st *state) integer(n *Node, sa *schema.Attr, a wire.Attr) {
 	}
 
 	u := readUint(v, sa.ByteOrder == schema.ByteOrderBigEndian || a.NetByteOrder, sa.ByteOrder == schema.ByteOrderLittleEndian)
-	setInteger(n, sa.Type, u, len(v), sa.Enum(), sa.EnumAsFlags)
+	st.setInteger(n, sa.Type, u, len(v), sa.Enum(), sa.EnumAsFlags)
 }
 
 // setInteger stores u, read from size bytes, as the kind its type and
 // enum call for.
-func setInteger(n *Node, t schema.Type, u uint64, size int, enum *schema.Definition, enumAsFlags bool) {
+func (st *state) setInteger(n *Node, t schema.Type, u uint64, size int, enum *schema.Definition, enumAsFlags bool) {
 	n.Uint = u
 	n.Kind = KindUint
 	if t.IsSigned() {
@@ -74,7 +74,7 @@ func setInteger(n *Node, t schema.Type, u uint64, size int, enum *schema.Definit
 	case enum == nil:
 	case enum.Kind == schema.KindFlags || enumAsFlags:
 		n.Kind = KindFlags
-		n.Names = flagNames(enum, u, enumAsFlags)
+		n.Names = flagNames(st.names(bits.OnesCount64(u)), enum, u, enumAsFlags)
 	default:
 		n.Kind = KindEnum
 		if e := enum.EntryByValue(u); e != nil {
@@ -84,22 +84,54 @@ func setInteger(n *Node, t schema.Type, u uint64, size int, enum *schema.Definit
 }
 
 func readUint(v []byte, bigEndian, littleEndian bool) uint64 {
-	var order binary.ByteOrder = binary.NativeEndian
-	if bigEndian {
-		order = binary.BigEndian
-	} else if littleEndian {
-		order = binary.LittleEndian
+	// One function per byte order, so that each reads with direct calls
+	// rather than through a binary.ByteOrder interface.
+	switch {
+	case len(v) == 1:
+		return uint64(v[0])
+	case bigEndian:
+		return readBigEndian(v)
+	case littleEndian:
+		return readLittleEndian(v)
 	}
 
+	return readNativeEndian(v)
+}
+
+func readBigEndian(v []byte) uint64 {
 	switch len(v) {
-	case 1:
-		return uint64(v[0])
 	case 2:
-		return uint64(order.Uint16(v))
+		return uint64(binary.BigEndian.Uint16(v))
 	case 4:
-		return uint64(order.Uint32(v))
+		return uint64(binary.BigEndian.Uint32(v))
 	case 8:
-		return order.Uint64(v)
+		return binary.BigEndian.Uint64(v)
+	}
+
+	return 0
+}
+
+func readLittleEndian(v []byte) uint64 {
+	switch len(v) {
+	case 2:
+		return uint64(binary.LittleEndian.Uint16(v))
+	case 4:
+		return uint64(binary.LittleEndian.Uint32(v))
+	case 8:
+		return binary.LittleEndian.Uint64(v)
+	}
+
+	return 0
+}
+
+func readNativeEndian(v []byte) uint64 {
+	switch len(v) {
+	case 2:
+		return uint64(binary.NativeEndian.Uint16(v))
+	case 4:
+		return uint64(binary.NativeEndian.Uint32(v))
+	case 8:
+		return binary.NativeEndian.Uint64(v)
 	}
 
 	return 0
@@ -108,8 +140,7 @@ func readUint(v []byte, bigEndian, littleEndian bool) uint64 {
 // flagNames names the set bits of u in bit order. For a flags definition
 // an entry's value is its mask; with enum-as-flags an enum entry's value is
 // its bit position. Bits without a name are kept as one hex value.
-func flagNames(enum *schema.Definition, u uint64, enumAsFlags bool) []string {
-	names := make([]string, 0, bits.OnesCount64(u))
+func flagNames(names []string, enum *schema.Definition, u uint64, enumAsFlags bool) []string {
 	var unknown uint64
 	for rest := u; rest != 0; rest &= rest - 1 {
 		bit := uint64(1) << bits.TrailingZeros64(rest)
@@ -130,7 +161,7 @@ func flagNames(enum *schema.Definition, u uint64, enumAsFlags bool) []string {
 	return names
 }
 
-func bitfield32(n *Node, sa *schema.Attr, v []byte) {
+func (st *state) bitfield32(n *Node, sa *schema.Attr, v []byte) {
 	if len(v) != 8 {
 		fail(n, fmt.Sprintf("a bitfield32 needs 8 bytes, have %d", len(v)))
 		return
@@ -140,7 +171,7 @@ func bitfield32(n *Node, sa *schema.Attr, v []byte) {
 	n.Uint = uint64(binary.NativeEndian.Uint32(v[0:4]))
 	n.Selector = binary.NativeEndian.Uint32(v[4:8])
 	if e := sa.Enum(); e != nil {
-		n.Names = flagNames(e, n.Uint, sa.EnumAsFlags)
+		n.Names = flagNames(st.names(bits.OnesCount64(n.Uint)), e, n.Uint, sa.EnumAsFlags)
 	}
 }
 
@@ -174,7 +205,7 @@ func (st *state) binary(n *Node, sa *schema.Attr, a wire.Attr) {
 		for i := 0; i+size <= len(v); i += size {
 			e := Node{Number: uint16(i / size), Type: sa.SubType, Hint: sa.DisplayHint, Raw: v[i : i+size], Offset: a.NestedBase() + i}
 			u := readUint(v[i:i+size], sa.ByteOrder == schema.ByteOrderBigEndian, sa.ByteOrder == schema.ByteOrderLittleEndian)
-			setInteger(&e, sa.SubType, u, size, sa.Enum(), sa.EnumAsFlags)
+			st.setInteger(&e, sa.SubType, u, size, sa.Enum(), sa.EnumAsFlags)
 			n.Children = append(n.Children, e)
 		}
 		return
@@ -217,7 +248,7 @@ func (st *state) member(m *schema.Member, index int, v []byte, off, depth int) N
 		n.Children = st.structMembers(m.Struct(), v, off, depth+1)
 	case m.Type.IsInteger():
 		u := readUint(v, m.ByteOrder == schema.ByteOrderBigEndian, m.ByteOrder == schema.ByteOrderLittleEndian)
-		setInteger(&n, m.Type, u, len(v), m.Enum(), m.EnumAsFlags)
+		st.setInteger(&n, m.Type, u, len(v), m.Enum(), m.EnumAsFlags)
 	case m.Type == schema.TypeString:
 		n.Kind = KindString
 	default:

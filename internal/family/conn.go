@@ -97,6 +97,10 @@ func (c *Conn) Request(req []byte, fn func(wire.Message) error) (Result, error) 
 	}
 
 	dump := h.Flags&wire.FlagDump == wire.FlagDump
+	if br, ok := c.t.(BufferedReceiver); ok && dump {
+		return c.receivePipelined(br, req, fn)
+	}
+
 	return c.receive(req, dump, fn)
 }
 

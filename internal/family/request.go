@@ -107,9 +107,9 @@ func (t *Target) findOp(name string) (*SelectedOp, error) {
 
 // UnknownOpError-like message listing the valid ops and the nearest name.
 func (t *Target) unknownOp(name string) error {
-	msg := fmt.Sprintf("family %s has no op %q", t.name(), name)
+	msg := fmt.Sprintf("family %s has no op %q.", t.name(), name)
 	if near := decode.Nearest(name, t.opNames()); near != "" {
-		msg += fmt.Sprintf("; did you mean %q?", near)
+		msg = fmt.Sprintf("family %s has no op %q; did you mean %q?", t.name(), name, near)
 	}
 
 	return fmt.Errorf("%s %s", msg, t.validOps())
@@ -159,6 +159,10 @@ type RawAttr struct {
 	Value []byte
 }
 
+// maxRawValue is the longest value an attribute can hold: its 16-bit
+// length field counts the 4-byte header too.
+const maxRawValue = 1<<16 - 1 - wire.AttrHeaderLen
+
 // ParseRawAttr parses NUMBER[.NUMBER…]:TYPE=VALUE, where TYPE is u8, u16,
 // u32, u64, s8, s16, s32, s64, string, hex or flag.
 func ParseRawAttr(s string) (RawAttr, error) {
@@ -180,6 +184,9 @@ func ParseRawAttr(s string) (RawAttr, error) {
 	b, err := rawValue(typ, value)
 	if err != nil {
 		return RawAttr{}, fmt.Errorf("invalid --raw-attr %q: %w", s, err)
+	}
+	if len(b) > maxRawValue {
+		return RawAttr{}, fmt.Errorf("invalid --raw-attr %s...: the value is %d bytes, more than the %d bytes an attribute can hold", s[:min(len(s), 32)], len(b), maxRawValue)
 	}
 	ra.Value = b
 

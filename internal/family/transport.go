@@ -68,3 +68,13 @@ func netNSPath(ns string) string {
 
 	return "/run/netns/" + ns
 }
+
+// BufferedReceiver is a Transport that receives into a buffer its caller
+// owns, so one goroutine can read the next datagram of a dump while
+// another decodes the last.
+type BufferedReceiver interface {
+	// ReceiveInto reads one datagram into buf, or into a larger buffer it
+	// allocates when the datagram does not fit, and returns the filled
+	// slice.
+	ReceiveInto(buf []byte) ([]byte, error)
+}

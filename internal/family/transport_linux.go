@@ -101,6 +101,25 @@ func (t *socketTransport) Send(b []byte) error {
 	return serr
 }
 
+// ReceiveInto reads one datagram into buf, growing it when the datagram
+// is larger.
+func (t *socketTransport) ReceiveInto(buf []byte) ([]byte, error) {
+	n, err := t.recv(buf[:0], unix.MSG_PEEK|unix.MSG_TRUNC)
+	if err != nil {
+		return nil, err
+	}
+	if n > cap(buf) {
+		buf = make([]byte, n)
+	}
+
+	n, err = t.recv(buf[:cap(buf)], 0)
+	if err != nil {
+		return nil, err
+	}
+
+	return buf[:n], nil
+}
+
 func (t *socketTransport) Receive() ([]byte, error) {
 	// Peek at the datagram's real size first so a message larger than the
 	// buffer arrives whole instead of truncated.

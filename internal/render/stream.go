@@ -290,6 +290,9 @@ func appendBlock(b []byte, nodes []decode.Node, depth int) []byte {
 
 	for i := range nodes {
 		n := &nodes[i]
+		if n.Type == schema.TypePad {
+			continue // alignment filler, no data
+		}
 		b = append(b, indent...)
 		b = append(b, Key(n)...)
 		if occurrence[i] > 0 {
@@ -351,4 +354,30 @@ func TextValue(n *decode.Node) string {
 	}
 
 	return string(appendValue(nil, n))
+}
+
+// appendColumns lays out rows in left-aligned columns two blanks apart,
+// sized to their widest cell, with no blanks at the end of a line.
+func appendColumns(b []byte, rows [][]string) []byte {
+	var widths []int
+	for _, r := range rows {
+		for i, c := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], len(c))
+		}
+	}
+
+	for _, r := range rows {
+		for i, c := range r {
+			b = append(b, c...)
+			if i < len(r)-1 {
+				b = append(b, strings.Repeat(" ", widths[i]-len(c)+2)...)
+			}
+		}
+		b = append(b, '\n')
+	}
+
+	return b
 }

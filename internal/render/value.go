@@ -49,6 +49,9 @@ func appendMembers(b []byte, nodes []decode.Node, first bool) ([]byte, bool) {
 	if len(nodes) <= 16 && !repeatsKey(nodes) {
 		// The common case needs no grouping, and so no allocation.
 		for i := range nodes {
+			if nodes[i].Type == schema.TypePad {
+				continue // alignment filler, no data
+			}
 			if !first {
 				b = append(b, ',')
 			}
@@ -69,8 +72,8 @@ func appendMembers(b []byte, nodes []decode.Node, first bool) ([]byte, bool) {
 	groups := groupByKey(nodes)
 	for i := range nodes {
 		same := groups[i]
-		if same == nil {
-			continue // folded into an earlier member
+		if same == nil || nodes[i].Type == schema.TypePad {
+			continue // folded into an earlier member, or alignment filler
 		}
 		if !first {
 			b = append(b, ',')
@@ -334,7 +337,9 @@ func appendString[T string | []byte](b []byte, s T) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
+		// Printable ASCII other than '"' and '\\' needs no escape: one
+		// unsigned comparison covers the range 0x20 to 0x7f.
+		if c-0x20 < utf8.RuneSelf-0x20 && c != '"' && c != '\\' {
 			i++
 			continue
 		}

@@ -94,7 +94,12 @@ func PutHeader(b []byte, h Header) {
 // messages share b's memory. On malformed framing it returns the messages
 // before the fault together with an error naming the offset.
 func ParseMessages(b []byte) ([]Message, error) {
-	var msgs []Message
+	return AppendMessages(nil, b)
+}
+
+// AppendMessages is ParseMessages appending to msgs, so a caller reading
+// many datagrams can reuse one slice.
+func AppendMessages(msgs []Message, b []byte) ([]Message, error) {
 	for off := 0; off < len(b); {
 		h, err := ParseHeader(b[off:])
 		if err != nil {
