@@ -33,6 +33,12 @@ type globalOptions struct {
 	stderr     io.Writer
 }
 
+// requestReceiveBuffer is the socket receive buffer for requests, in
+// bytes. The kernel drops a reply that does not fit (ENOBUFS), and some do
+// replies exceed the default of about 200 KiB, such as an ethtool strset
+// of a device with hundreds of queues.
+const requestReceiveBuffer = 4 << 20
+
 // dialFunc opens a connection to the kernel.
 type dialFunc func(family.DialOptions) (*family.Conn, error)
 
@@ -126,7 +132,7 @@ func (o *globalOptions) debugf(format string, args ...any) {
 // mode every message sent and received is dumped to stdout.
 func (o *globalOptions) dial() (*family.Conn, error) {
 	start := time.Now()
-	conn, err := o.dialKernel(family.DialOptions{NetNS: o.netns, Timeout: o.timeout})
+	conn, err := o.dialKernel(family.DialOptions{NetNS: o.netns, Timeout: o.timeout, ReceiveBuffer: requestReceiveBuffer})
 	if err != nil {
 		return nil, err
 	}

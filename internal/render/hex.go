@@ -330,7 +330,7 @@ var (
 func flagNames(h wire.Header) string {
 	upper := newFlags
 	switch {
-	case h.Type == wire.TypeError:
+	case h.Type == wire.TypeError || h.Type == wire.TypeDone:
 		upper = ackFlags
 	case h.Flags&wire.FlagRequest == 0:
 		upper = nil

@@ -347,6 +347,10 @@ func TextValue(n *decode.Node) string {
 		return strings.Join(n.Names, ",")
 	case decode.KindBytes:
 		return FormatBytes(n.Raw, n.Hint)
+	case decode.KindUint:
+		if (n.Hint == schema.DisplayIPv4 || n.Hint == schema.DisplayIPv4OrV6) && len(n.Raw) == 4 {
+			return FormatBytes(n.Raw, schema.DisplayIPv4)
+		}
 	case decode.KindUnknown:
 		return FormatBytes(n.Raw, schema.DisplayHex)
 	case decode.KindError:
