@@ -51,7 +51,7 @@ func describeError(err error, opts *globalOptions) errorReport {
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
 		r.Errno = int(errno)
-		r.ErrnoName = unix.ErrnoName(errno)
+		r.ErrnoName = errnoName(errno)
 	}
 
 	var (
@@ -61,15 +61,16 @@ func describeError(err error, opts *globalOptions) errorReport {
 		netns    *family.NetNSError
 		partial  *incompleteError
 		request  *requestError
+		specFile *family.SpecFileError
 	)
 	if errors.As(err, &request) {
 		r.ExtAck = render.NewExtAckJSON(request.info)
-		r.Error = fmt.Sprintf("%s: %s (%s)", request.op, kernelText(request), unix.ErrnoName(request.kernel.Errno))
+		r.Error = fmt.Sprintf("%s: %s (%s)", request.op, kernelText(request), errnoName(request.kernel.Errno))
 	}
 	switch {
 	case errors.As(err, &usage):
 		r.ExitCode, r.usage = exitUsage, true
-	case errors.As(err, &value):
+	case errors.As(err, &value), errors.As(err, &specFile):
 		r.ExitCode = exitUsage
 	case errors.As(err, &netns) && errors.Is(err, os.ErrPermission):
 		r.ExitCode = exitPermission
@@ -106,4 +107,14 @@ func kernelText(e *requestError) string {
 	}
 
 	return e.kernel.Errno.Error()
+}
+
+// errnoName names an errno as the kernel's headers do. Go's table gives
+// ENOTSUP for 95, which Linux calls EOPNOTSUPP in its own messages.
+func errnoName(e syscall.Errno) string {
+	if e == unix.EOPNOTSUPP {
+		return "EOPNOTSUPP"
+	}
+
+	return unix.ErrnoName(e)
 }

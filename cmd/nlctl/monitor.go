@@ -224,6 +224,7 @@ func (o *monitorOptions) resolveTargets(conn *family.Conn, targets []monitorTarg
 		if schemas[fam.ID], err = o.notificationSchema(conn, fam); err != nil {
 			return nil, nil, err
 		}
+		o.nameHex(fam.ID, schemaHexNames(fam.Name, schemas[fam.ID]))
 		index[fam.ID] = len(subs)
 		subs = append(subs, family.Subscription{Family: fam, Groups: addGroups(nil, groups)})
 	}

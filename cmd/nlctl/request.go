@@ -176,6 +176,9 @@ func runRequest(opts *requestOptions, familyArg, opArg string) error {
 	if err != nil {
 		return err
 	}
+	if p.target.Family != nil {
+		opts.nameHex(p.target.Family.ID, p.hexNames())
+	}
 	if opts.dryRun {
 		return opts.printDryRun(p)
 	}
@@ -260,15 +263,20 @@ func (o *requestOptions) printDryRun(p *prepared) error {
 	return d.Message(family.Sent, msgs[0])
 }
 
+// hexNames names the request's messages for the hex dump: the request by
+// its op, replies by the op the schema gives their command.
 func (p *prepared) hexNames() render.HexNames {
 	names := render.HexNames{Family: p.target.Name()}
 	if s := p.op.Schema; s != nil {
 		names.Set = s.AttrSet()
 		names.HeaderSize = p.target.HeaderSize(s)
-		name := s.Name
+		name, sch := s.Name, p.target.Schema
 		names.Op = func(cmd uint8) string {
 			if uint32(cmd) == p.op.ID {
 				return name
+			}
+			if op := sch.OpByReply(uint16(cmd)); op != nil {
+				return op.Name
 			}
 			return ""
 		}

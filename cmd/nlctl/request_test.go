@@ -622,9 +622,9 @@ func TestRequestValueErrors(t *testing.T) {
 		wantUsage bool
 	}{
 		{"unknown op suggests the nearest", []string{"do", "netdev", "dev-gett"},
-			"", []string{`family netdev has no op "dev-gett"; did you mean "dev-get"?`, "Valid ops: bind-rx"}, exitUsage, false},
+			"", []string{`family netdev has no op "dev-gett"; did you mean "dev-get"?`, "Valid ops: dev-get, napi-set, qstats-get"}, exitUsage, false},
 		{"unknown op without a near name", []string{"do", "netdev", "frobnicate"},
-			"", []string{`family netdev has no op "frobnicate". Valid ops: bind-rx`}, exitUsage, false},
+			"", []string{`family netdev has no op "frobnicate". Valid ops: dev-get, napi-set, qstats-get`}, exitUsage, false},
 		{"unknown attribute suggests the nearest", []string{"do", "netdev", "dev-get", "--attr", "ifindx=1"},
 			"", []string{`attribute .ifindx: unknown attribute "ifindx" in set dev; did you mean "ifindex"? Valid: ifindex, xdp-features`}, exitUsage, false},
 		{"unknown nested attribute", []string{"do", "ethtool", "linkinfo-get", "--attr", "header.dev-nam=x"},

@@ -28,9 +28,11 @@ type globalOptions struct {
 	// stdoutFile is the process's stdout when it is a file, so a stream can
 	// notice its reader going away; nil in tests.
 	stdoutFile *os.File
-	stdin      io.Reader
-	stdout     io.Writer
-	stderr     io.Writer
+	// hexFamilies names the families -o hex annotates, by family ID.
+	hexFamilies map[uint16]render.HexNames
+	stdin       io.Reader
+	stdout      io.Writer
+	stderr      io.Writer
 }
 
 // requestReceiveBuffer is the socket receive buffer for requests, in
@@ -139,16 +141,28 @@ func (o *globalOptions) dial() (*family.Conn, error) {
 	o.debugf("opened generic netlink socket, port ID %d, netns %q, in %v", conn.PortID(), o.netns, time.Since(start))
 
 	if o.format == render.Hex {
-		dump := &render.HexDump{W: o.stdout, Names: hexNames}
+		dump := &render.HexDump{W: o.stdout, Names: o.hexNames}
 		conn.Trace = func(dir family.Direction, m wire.Message) { _ = dump.Message(dir, m) }
 	}
 
 	return conn, nil
 }
 
-// hexNames names the messages of the families nlctl knows without a
-// schema.
-func hexNames(id uint16) render.HexNames {
+// nameHex lets the hex dump name the messages of a family once a command
+// has resolved it and found its schema.
+func (o *globalOptions) nameHex(id uint16, names render.HexNames) {
+	if o.hexFamilies == nil {
+		o.hexFamilies = map[uint16]render.HexNames{}
+	}
+	o.hexFamilies[id] = names
+}
+
+// hexNames names the messages of a family ID: nlctrl always, others once a
+// command has called nameHex for them.
+func (o *globalOptions) hexNames(id uint16) render.HexNames {
+	if names, ok := o.hexFamilies[id]; ok {
+		return names
+	}
 	if id == 16 {
 		return render.HexNames{
 			Family: "nlctrl",
@@ -186,4 +200,28 @@ func exactArgs(n int, what string) cobra.PositionalArgs {
 // showHelp is the action of a command that only groups subcommands.
 func showHelp(cmd *cobra.Command, args []string) error {
 	return cmd.Help()
+}
+
+// schemaHexNames names a family's messages for the hex dump from its
+// schema, choosing each message's attribute set by its command.
+func schemaHexNames(name string, sch *schema.Family) render.HexNames {
+	names := render.HexNames{Family: name}
+	if sch == nil {
+		return names
+	}
+
+	names.Op = func(cmd uint8) string {
+		if op := sch.OpByReply(uint16(cmd)); op != nil {
+			return op.Name
+		}
+		return ""
+	}
+	names.SetFor = func(cmd uint8) *schema.AttrSet {
+		if op := sch.OpByReply(uint16(cmd)); op != nil {
+			return op.AttrSet()
+		}
+		return nil
+	}
+
+	return names
 }

@@ -115,17 +115,34 @@ func (t *Target) unknownOp(name string) error {
 	return fmt.Errorf("%s %s", msg, t.validOps())
 }
 
+// opNames lists the schema's request ops; when the kernel has registered
+// the family, only those it registers.
 func (t *Target) opNames() []string {
 	var names []string
-	if t.Schema != nil {
-		for _, op := range t.Schema.Ops {
-			if op.HasRequest {
-				names = append(names, op.Name)
-			}
+	if t.Schema == nil {
+		return names
+	}
+
+	for _, op := range t.Schema.Ops {
+		if op.HasRequest && t.registers(uint32(op.RequestValue)) {
+			names = append(names, op.Name)
 		}
 	}
 
 	return names
+}
+
+func (t *Target) registers(id uint32) bool {
+	if t.Family == nil {
+		return true
+	}
+	for _, op := range t.Family.Ops {
+		if op.ID == id {
+			return true
+		}
+	}
+
+	return false
 }
 
 func (t *Target) validOps() string {

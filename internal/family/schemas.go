@@ -133,8 +133,11 @@ func (s *Schemas) List() ([]SchemaInfo, error) {
 	var infos []SchemaInfo
 	seen := map[string]bool{}
 	add := func(name string, src schema.Source) {
-		infos = append(infos, SchemaInfo{Family: name, Source: src, Shadowed: seen[name]})
-		seen[name] = true
+		// Spec files may spell a family with '-' where it has '_', or the
+		// reverse, and still describe it.
+		key := strings.ReplaceAll(name, "-", "_")
+		infos = append(infos, SchemaInfo{Family: name, Source: src, Shadowed: seen[key]})
+		seen[key] = true
 	}
 
 	for _, path := range s.files {

@@ -20,6 +20,9 @@ type HexNames struct {
 	// Set names the top-level attributes from a schema; it is used when
 	// Attrs is nil.
 	Set *schema.AttrSet
+	// SetFor, when not nil, picks the attribute set by command, for
+	// families whose messages differ by op, such as notifications.
+	SetFor func(cmd uint8) *schema.AttrSet
 	// HeaderSize is the size of the family's fixed header.
 	HeaderSize int
 }
@@ -29,6 +32,20 @@ type namer interface {
 	// child returns the name of attribute typ ("" if unknown), whether it
 	// is a nest, and the namer of its contents.
 	child(typ uint16) (string, bool, namer)
+}
+
+// typedNamer is a namer that also knows attributes' schema types, so a
+// value can be shown as what it is rather than guessed from its bytes.
+type typedNamer interface {
+	attr(typ uint16) *schema.Attr
+}
+
+func (s setNamer) attr(typ uint16) *schema.Attr {
+	if s.set == nil {
+		return nil
+	}
+
+	return s.set.ByNumber(typ)
 }
 
 type treeNamer struct{ n *family.AttrNames }
@@ -150,6 +167,9 @@ func (d *HexDump) genlBody(m wire.Message, names HexNames) {
 	start := wire.HeaderLen
 	d.line(m.Raw, start, start+wire.GenlHeaderLen, fmt.Sprintf("genlmsghdr cmd=%d%s version=%d", g.Command, op, g.Version))
 	start += wire.GenlHeaderLen
+	if names.SetFor != nil && names.Attrs == nil {
+		names.Set = names.SetFor(g.Command)
+	}
 	if names.HeaderSize > 0 {
 		d.bytes(m.Raw, start, min(start+names.HeaderSize, len(m.Raw)), "fixed header")
 		start += names.HeaderSize
@@ -218,7 +238,13 @@ func (d *HexDump) attrs(raw []byte, start, end int, names namer, depth int) {
 		if a.Nested || nest {
 			d.attrs(raw, valueStart, valueEnd, next, depth+1)
 		} else {
-			d.bytes(raw, valueStart, valueEnd, indent+"  "+valueHint(a.Value))
+			hint := valueHint(a.Value)
+			if tn, ok := names.(typedNamer); ok {
+				if sa := tn.attr(a.Type); sa != nil {
+					hint = typedHint(sa, a)
+				}
+			}
+			d.bytes(raw, valueStart, valueEnd, indent+"  "+hint)
 		}
 		if pad := wire.Align(valueEnd); pad > valueEnd && pad <= end {
 			d.line(raw, valueEnd, pad, indent+"  padding")
@@ -354,4 +380,30 @@ func flagNames(h wire.Header) string {
 	}
 
 	return fmt.Sprintf("%#x (%s)", h.Flags, strings.Join(names, ","))
+}
+
+// typedHint shows a leaf value by its schema type: integers in their byte
+// order (and addresses by their display hint), strings quoted, binary by
+// its display hint.
+func typedHint(sa *schema.Attr, a wire.Attr) string {
+	v := a.Value
+	switch {
+	case sa.Type.IsInteger() && (sa.DisplayHint == schema.DisplayIPv4 || sa.DisplayHint == schema.DisplayIPv4OrV6) && len(v) == 4:
+		return "= " + FormatBytes(v, schema.DisplayIPv4)
+	case sa.Type.IsInteger() && (len(v) == 1 || len(v) == 2 || len(v) == 4 || len(v) == 8):
+		u, _ := a.Uint(sa.ByteOrder == schema.ByteOrderBigEndian)
+		if sa.Type.IsSigned() {
+			shift := 64 - 8*len(v)
+			return fmt.Sprintf("= %d", int64(u<<shift)>>shift)
+		}
+		return fmt.Sprintf("= %d", u)
+	case sa.Type == schema.TypeString:
+		return fmt.Sprintf("%q", trimNUL(v))
+	case sa.Type == schema.TypeFlag:
+		return "(flag)"
+	case sa.Type == schema.TypeBinary && sa.DisplayHint != schema.DisplayNone:
+		return FormatBytes(v, sa.DisplayHint)
+	}
+
+	return valueHint(v)
 }
