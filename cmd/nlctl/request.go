@@ -166,7 +166,11 @@ func runRequest(opts *requestOptions, familyArg, opArg string) error {
 		raw = append(raw, ra)
 	}
 
-	conn, err := opts.dial()
+	rcvbuf := doReceiveBuffer
+	if opts.dump {
+		rcvbuf = 0
+	}
+	conn, err := opts.dialWith(rcvbuf)
 	if err != nil {
 		return err
 	}
