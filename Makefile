@@ -74,7 +74,8 @@ cross: ## static binaries for linux/amd64, arm64, riscv64 and armv7 in bin/
 bench: build ## measure nlctl against genl and a raw dump reader, write docs/benchmarks.md (needs root)
 	$(GO) build -o $(BIN)/rawdump ./tools/bench/rawdump
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/... ./cmd/nlctl | tee $(BIN)/gobench.txt
-	$(GO) run ./tools/bench -nlctl $(BIN)/nlctl -rawdump $(BIN)/rawdump -gobench $(BIN)/gobench.txt -out docs/benchmarks.md
+	scripts/release/sizes.sh > $(BIN)/sizes.md
+	$(GO) run ./tools/bench -nlctl $(BIN)/nlctl -rawdump $(BIN)/rawdump -gobench $(BIN)/gobench.txt -binary-sizes $(BIN)/sizes.md -out docs/benchmarks.md
 
 docs: ## regenerate the man pages in docs/man from the command tree
 	$(GO) test ./cmd/nlctl -run '^TestManPagesFresh$$' -count=1 -update-man

@@ -143,15 +143,11 @@ func readNativeEndian(v []byte) uint64 {
 func flagNames(names []string, enum *schema.Definition, u uint64, enumAsFlags bool) []string {
 	var unknown uint64
 	for rest := u; rest != 0; rest &= rest - 1 {
-		bit := uint64(1) << bits.TrailingZeros64(rest)
-		key := bit
-		if enumAsFlags && enum.Kind != schema.KindFlags {
-			key = uint64(bits.TrailingZeros64(rest))
-		}
-		if e := enum.EntryByValue(key); e != nil {
-			names = append(names, e.Name)
+		pos := bits.TrailingZeros64(rest)
+		if name := enum.BitName(pos); name != "" {
+			names = append(names, name)
 		} else {
-			unknown |= bit
+			unknown |= 1 << pos
 		}
 	}
 	if unknown != 0 {

@@ -70,7 +70,10 @@ type Definition struct {
 	// Filled in by Family.Resolve.
 	entryByName  map[string]*EnumEntry
 	entryByValue map[uint64]*EnumEntry
-	size         int
+	// bitNames names entries by bit position, for decoding masks without
+	// a map lookup per bit.
+	bitNames *[64]string
+	size     int
 }
 
 // EnumEntry is one value of an enum or one bit of a flags set.
@@ -146,4 +149,15 @@ func (m *Member) Size() int {
 	}
 
 	return m.Len
+}
+
+// BitName returns the name of the entry at bit position pos of a mask:
+// for a flags set the entry whose mask is 1<<pos, for an enum read as
+// flags the entry whose value is pos. It returns "" when there is none.
+func (d *Definition) BitName(pos int) string {
+	if d.bitNames == nil || pos < 0 || pos >= 64 {
+		return ""
+	}
+
+	return d.bitNames[pos]
 }

@@ -1,6 +1,9 @@
 package schema
 
-import "fmt"
+import (
+	"fmt"
+	"math/bits"
+)
 
 // Resolve checks every name reference in f and builds the lookup indexes
 // behind Family.AttrSet, AttrSet.ByNumber, Attr.Nested and the other
@@ -197,9 +200,25 @@ func (d *Definition) indexEntries() error {
 		}
 
 		d.entryByValue[e.Value] = e
+		d.indexBit(e)
 	}
 
 	return nil
+}
+
+// indexBit records e's name by bit position: a flags entry by the bit its
+// mask sets, an enum entry by its value, as enum-as-flags reads it.
+func (d *Definition) indexBit(e *EnumEntry) {
+	pos := e.Value
+	if d.Kind == KindFlags {
+		pos = uint64(bits.TrailingZeros64(e.Value))
+	}
+	if pos < 64 {
+		if d.bitNames == nil {
+			d.bitNames = new([64]string)
+		}
+		d.bitNames[pos] = e.Name
+	}
 }
 
 // resolveMembers links the enum and struct references of a struct's

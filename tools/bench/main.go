@@ -52,6 +52,7 @@ type config struct {
 	dumpRounds int
 	sizes      []int
 	gobench    string
+	sizesFile  string
 	out        string
 }
 
@@ -82,6 +83,7 @@ func parseFlags() (config, error) {
 	flag.IntVar(&cfg.dumpRounds, "dump-rounds", 40, "runs of each command per dump comparison")
 	flag.StringVar(&sizes, "sizes", "2000,20000", "comma-separated numbers of veth interfaces to dump (two per pair, even numbers)")
 	flag.StringVar(&cfg.gobench, "gobench", "", "file with `go test -bench` output to include")
+	flag.StringVar(&cfg.sizesFile, "binary-sizes", "", "file with the Markdown table of scripts/release/sizes.sh to include")
 	flag.StringVar(&cfg.out, "out", "", "write the Markdown report here instead of stdout")
 	flag.Parse()
 
@@ -128,6 +130,9 @@ func run(cfg config) (bool, error) {
 			return false, err
 		}
 		failed = failed || !ok
+	}
+	if cfg.sizesFile != "" {
+		writeSizes(&report, cfg.sizesFile)
 	}
 	if cfg.gobench != "" {
 		writeGoBench(&report, cfg.gobench)
@@ -475,4 +480,16 @@ func writeGoBench(w *bytes.Buffer, path string) {
 		return
 	}
 	fmt.Fprintf(w, "\n## Go benchmarks\n\n```\n%s\n```\n", strings.Join(lines, "\n"))
+}
+
+// writeSizes includes the stripped binary size of each release
+// architecture, as scripts/release/sizes.sh measured them.
+func writeSizes(w *bytes.Buffer, path string) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(w, "\n(Binary sizes not available: %v)\n", err)
+		return
+	}
+
+	fmt.Fprintf(w, "\n## Binary sizes\n\nStatic release binaries built with `-trimpath -ldflags \"-s -w\"`, as `scripts/release/sizes.sh` measured them. The riscv64 binary must stay under 10 MiB to fit small board images.\n\n%s", data)
 }
