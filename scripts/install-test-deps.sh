@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages nlctl's tests compare against or drive:
 # iproute2 (ip, genl), libnl-utils (genl-ctrl-list), ethtool. It installs
-# only what is missing, and only as root; otherwise it says what to install.
+# only what is missing, and only as root; otherwise it prints what to install.
 set -euo pipefail
 
 declare -A need=([ip]=iproute2 [genl]=iproute2 [genl-ctrl-list]=libnl-utils [ethtool]=ethtool)

@@ -13,7 +13,7 @@ import (
 )
 
 // completionTimeout bounds the kernel query behind a completion, so a
-// shell never hangs on TAB.
+// shell does not hang on TAB when the kernel is slow to reply.
 const completionTimeout = time.Second
 
 // completeFamilies offers the families the running kernel registers,

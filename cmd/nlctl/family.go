@@ -122,7 +122,7 @@ func runFamilyGet(opts *familyGetOptions, name string) error {
 }
 
 // resolveFamily looks a family up by name, or by ID when the argument is a
-// number. A missing family's error says whether the lookup ran outside the
+// number. A missing family's error records whether the lookup ran outside the
 // initial network namespace.
 func resolveFamily(opts *globalOptions, conn *family.Conn, arg string) (*family.Family, error) {
 	var fam *family.Family
@@ -143,7 +143,7 @@ func resolveFamily(opts *globalOptions, conn *family.Conn, arg string) (*family.
 	return fam, err
 }
 
-// namesSource says where a family's op and attribute names come from.
+// namesSource describes where a family's op and attribute names come from.
 func namesSource(sch *schema.Family) string {
 	if sch == nil {
 		return "policy dump (attribute types only, shown by number)"

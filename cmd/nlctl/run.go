@@ -53,7 +53,7 @@ func runWith(ctx context.Context, dial dialFunc, args []string, stdin io.Reader,
 
 	if f, perr := render.ParseFormat(outputFlag(args, opts.output)); perr == nil {
 		// A flag or argument error stops cobra before validate sets the
-		// format, but -o json still asks for a JSON error.
+		// format, but -o json still requests a JSON error.
 		opts.format = f
 	}
 	report := describeError(err, opts)

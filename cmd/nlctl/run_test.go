@@ -23,7 +23,7 @@ type result struct {
 	stderr string
 }
 
-// runFake runs nlctl against a fake kernel that answers with handler.
+// runFake runs nlctl against a fake kernel that replies through handler.
 func runFake(t *testing.T, handler familytest.Handler, args ...string) result {
 	t.Helper()
 	dial := func(family.DialOptions) (*family.Conn, error) {

@@ -2,7 +2,7 @@ package decode
 
 import "github.com/nlctl/nlctl/internal/schema"
 
-// Kind says which fields of a Node hold its value.
+// Kind selects which fields of a Node hold its value.
 type Kind uint8
 
 // Kinds of decoded value.
@@ -34,7 +34,7 @@ const (
 	KindBitfield32
 	// KindUnknown is an attribute the schema does not know, kept as Raw.
 	KindUnknown
-	// KindError is input that could not be decoded: Text says why, Raw
+	// KindError is input that could not be decoded: Text gives the reason, Raw
 	// holds the bytes from Offset on.
 	KindError
 )

@@ -11,7 +11,7 @@ import (
 )
 
 // scalar decodes a non-nested attribute into n. A value of the wrong size
-// or shape turns n into an error node whose Text says what was wrong.
+// or shape turns n into an error node whose Text describes the fault.
 func (st *state) scalar(n *Node, sa *schema.Attr, a wire.Attr) {
 	v := a.Value
 	switch t := sa.Type; {

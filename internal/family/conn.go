@@ -10,8 +10,8 @@ import (
 	"github.com/nlctl/nlctl/internal/wire"
 )
 
-// Direction tells whether a traced message went to the kernel or came
-// from it.
+// Direction is whether a traced message went to the kernel or came from
+// it.
 type Direction int
 
 // Directions of a traced message.
@@ -25,7 +25,7 @@ type Conn struct {
 	t       Transport
 	timeout time.Duration
 	seq     uint32
-	// Trace, when set, sees every message sent and received, before any
+	// Trace, when set, receives every message sent and received, before any
 	// interpretation, for annotated hex output.
 	Trace func(Direction, wire.Message)
 }
@@ -74,7 +74,7 @@ type Result struct {
 // Request sends req, a complete netlink message whose sequence number and
 // port ID Request fills in, and calls fn for each reply message until the
 // exchange ends: at NLMSG_DONE for a dump, at the ACK otherwise. A kernel
-// error ends it with a *KernelError. fn sees data messages only; it may stop
+// error ends it with a *KernelError. fn receives data messages only; it may stop
 // the exchange by returning an error, which Request returns.
 func (c *Conn) Request(req []byte, fn func(wire.Message) error) (Result, error) {
 	c.seq++

@@ -70,7 +70,7 @@ func (e *NetNSError) Error() string {
 
 func (e *NetNSError) Unwrap() error { return e.Err }
 
-// ErrTimeout is returned when the kernel does not answer within the
+// ErrTimeout is returned when the kernel does not reply within the
 // connection's timeout.
 var ErrTimeout = errors.New("timed out waiting for the kernel's reply")
 

@@ -110,7 +110,7 @@ func (c *Conn) GetPolicy(fam *Family, op *Op) (*Policy, error) {
 		return p.parseMessage(m, fam, tables)
 	})
 	if isErrno(err, syscall.ENODATA) {
-		// The kernel answers ENODATA for a family without ops, such as
+		// The kernel returns ENODATA for a family without ops, such as
 		// VFS_DQUOT or acpi_event: there is no policy to show.
 		return &Policy{}, nil
 	}

@@ -21,7 +21,7 @@ type Family struct {
 // Op is one operation a family registers.
 type Op struct {
 	ID    uint32
-	Name  string // empty when nlctl knows no name for it
+	Name  string // empty when no schema names it
 	Flags uint32
 }
 

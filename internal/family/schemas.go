@@ -26,7 +26,7 @@ type Schemas struct {
 	byFile map[string]*schema.Family
 }
 
-// SystemSpecDir is where distributions install the kernel's YNL specs.
+// SystemSpecDir is the folder where distributions install the kernel's YNL specs.
 const SystemSpecDir = "/usr/share/ynl/specs"
 
 // NewSchemas returns the schema sources for the given --spec files, with

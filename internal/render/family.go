@@ -88,7 +88,7 @@ func FamilyList(w io.Writer, format Format, fams []family.Family) error {
 	return err
 }
 
-// Names tells the family renderer where op and attribute names come from.
+// Names records where a family's op and attribute names come from.
 type Names struct {
 	// Source describes the schema that named the ops, such as
 	// "built-in schema" or "spec file /usr/share/ynl/specs/netdev.yaml".

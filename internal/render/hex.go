@@ -12,7 +12,7 @@ import (
 	"github.com/nlctl/nlctl/internal/wire"
 )
 
-// HexNames tells the hex dumper what the messages of one family are called.
+// HexNames holds the names the hex dump gives one family's messages.
 type HexNames struct {
 	Family string
 	Op     func(cmd uint8) string // "" for an unknown op
@@ -34,8 +34,8 @@ type namer interface {
 	child(typ uint16) (string, bool, namer)
 }
 
-// typedNamer is a namer that also knows attributes' schema types, so a
-// value can be shown as what it is rather than guessed from its bytes.
+// typedNamer is a namer that also returns attributes' schema types, so a
+// value is shown by its type instead of guessed from its bytes.
 type typedNamer interface {
 	attr(typ uint16) *schema.Attr
 }
@@ -112,7 +112,7 @@ type HexDump struct {
 	count int
 }
 
-// Message writes one message with a heading that says its direction.
+// Message writes one message with a heading that names its direction.
 func (d *HexDump) Message(dir family.Direction, m wire.Message) error {
 	if d.count > 0 {
 		fmt.Fprintln(d.W)

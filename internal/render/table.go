@@ -11,7 +11,7 @@ import (
 
 // newTable returns a borderless, left-aligned table in the style of
 // iproute2 and kubectl listings. Lines are written through trimWriter, so
-// w sees no trailing blanks.
+// w receives no trailing blanks.
 func newTable(w io.Writer, header ...string) *tablewriter.Table {
 	w = &trimWriter{w: w}
 	t := tablewriter.NewTable(w,

@@ -18,7 +18,8 @@ import (
 	"github.com/nlctl/nlctl/internal/wire"
 )
 
-// Handler answers one request with the datagrams the kernel would send.
+// Handler returns the datagrams the kernel would send in reply to one
+// request.
 type Handler func(req wire.Message) [][]byte
 
 // Kernel is a fake transport. Each Send runs the handler and queues its
@@ -60,7 +61,7 @@ var _ family.MulticastTransport = (*Kernel)(nil)
 // Conn returns a family.Conn that talks to the fake kernel.
 func (k *Kernel) Conn() *family.Conn { return family.NewConn(k, time.Second) }
 
-// Send records the request and queues the handler's answer.
+// Send records the request and queues the handler's reply.
 func (k *Kernel) Send(b []byte) error {
 	msgs, err := wire.ParseMessages(append([]byte(nil), b...))
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 )
 
 // A fixture file records one request and the kernel's replies, captured
-// from a real kernel. Lines starting with '#' are comments that say how
+// from a real kernel. Lines starting with '#' are comments that record how
 // and where it was captured; "> HEX" is the request message and each
 // "< HEX" one reply message.
 
@@ -74,7 +74,7 @@ func (f *Fixture) Write(path string) error {
 	return os.WriteFile(path, []byte(b.String()), 0o644)
 }
 
-// Replay returns a handler that answers any request with the fixture's
+// Replay returns a handler that replies to any request with the fixture's
 // replies, one message per datagram, their sequence numbers set to the
 // request's.
 func (f *Fixture) Replay() Handler {
