@@ -102,6 +102,11 @@ func (o *requestOptions) requestValue() (*decode.Object, error) {
 			return nil, &valueError{fmt.Errorf("--attr %s: %w", a, err)}
 		}
 	}
+	if len(o.attrs) > 0 {
+		if err := decode.CheckIndexes(root); err != nil {
+			return nil, &valueError{fmt.Errorf("--attr: %w", err)}
+		}
+	}
 
 	return root, nil
 }

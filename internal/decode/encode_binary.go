@@ -203,8 +203,19 @@ func Nearest(s string, candidates []string) string {
 			best, bestDist = c, d
 		}
 	}
+	if best != "" || s == "" {
+		return best
+	}
 
-	return best
+	// A name given without its suffix, such as "linkinfo" for
+	// "linkinfo-get", is a likely mistake too.
+	for _, c := range candidates {
+		if strings.HasPrefix(c, s) {
+			return c
+		}
+	}
+
+	return ""
 }
 
 func editDistance(a, b string) int {

@@ -245,3 +245,36 @@ func appendOccurrence(existing Value, value string) Value {
 
 	return []Value{existing, value}
 }
+
+// CheckIndexes reports an array element that --attr paths skipped, such
+// as bit[1] set without bit[0]: elements are numbered from 0 without gaps.
+func CheckIndexes(root *Object) error {
+	return checkIndexes(root, "")
+}
+
+func checkIndexes(v Value, path string) error {
+	switch x := v.(type) {
+	case *Object:
+		for _, f := range x.Fields {
+			p := f.Key
+			if path != "" {
+				p = path + "." + f.Key
+			}
+			if err := checkIndexes(f.Value, p); err != nil {
+				return err
+			}
+		}
+	case []Value:
+		for i, e := range x {
+			if e == nil {
+				return fmt.Errorf("attribute path %s[%d] is missing while %s[%d] is set: number list elements from 0 without gaps",
+					path, i, path, len(x)-1)
+			}
+			if err := checkIndexes(e, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	}
+
+	return nil
+}

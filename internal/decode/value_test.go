@@ -218,3 +218,35 @@ func TestSetPathMatchesJSON(t *testing.T) {
 		})
 	}
 }
+
+func TestCheckIndexesGap(t *testing.T) {
+	root := &decode.Object{}
+	if err := decode.SetPath(root, "bits.bit[1].name", "gro"); err != nil {
+		t.Fatal(err)
+	}
+
+	err := decode.CheckIndexes(root)
+	if err == nil || !strings.Contains(err.Error(), "bits.bit[0] is missing") {
+		t.Errorf("CheckIndexes error = %v, want one naming bits.bit[0]", err)
+	}
+}
+
+func TestCheckIndexesComplete(t *testing.T) {
+	root := &decode.Object{}
+	for _, p := range []string{"bits.bit[0].name", "bits.bit[1].name"} {
+		if err := decode.SetPath(root, p, "x"); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if err := decode.CheckIndexes(root); err != nil {
+		t.Errorf("CheckIndexes = %v, want nil", err)
+	}
+}
+
+func TestNearestPrefix(t *testing.T) {
+	got := decode.Nearest("linkinfo", []string{"strset-get", "linkinfo-get", "linkinfo-set"})
+	if got != "linkinfo-get" {
+		t.Errorf("Nearest(linkinfo) = %q, want linkinfo-get", got)
+	}
+}
