@@ -48,12 +48,17 @@ func RequireTool(t testing.TB, name string) string {
 	return path
 }
 
-// Run runs a command and fails the test if it does not succeed.
+// Run runs a command, fails the test if it does not succeed, and returns
+// its stdout. stderr stays out of the result, so a warning cannot break
+// parsing of JSON output; it is shown when the command fails.
 func Run(t testing.TB, name string, args ...string) string {
 	t.Helper()
-	out, err := exec.Command(name, args...).CombinedOutput()
+	var stderr strings.Builder
+	cmd := exec.Command(name, args...)
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+		t.Fatalf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, out, stderr.String())
 	}
 
 	return string(out)
