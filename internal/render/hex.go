@@ -351,8 +351,9 @@ var (
 )
 
 // flagNames names a header's flags. Bits 8 to 11 mean different things in
-// an acknowledgement, a GET request and a NEW request; a request with none
-// of the GET bits is shown with the NEW names.
+// an acknowledgement, a GET request and a NEW request. A request shows the
+// GET names when root and match are both set, as in a dump, and the NEW
+// names otherwise.
 func flagNames(h wire.Header) string {
 	upper := newFlags
 	switch {
