@@ -11,11 +11,6 @@ func Names() []string {
 	return append([]string(nil), names[:]...)
 }
 
-// Has reports whether a built-in schema exists for the family.
-func Has(name string) bool {
-	return constructor(name) != nil
-}
-
 // Load returns a new copy of the built-in schema of the named family, or
 // nil and no error when there is none.
 func Load(name string) (*schema.Family, error) {

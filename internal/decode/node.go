@@ -20,7 +20,7 @@ const (
 	// KindEnum is an integer in Uint whose enum entry is named by Text.
 	KindEnum
 	// KindFlags is a bit mask in Uint, its set bits named in Names in bit
-	// order; bits the schema does not name are kept as hexadecimal.
+	// order. Bits the schema does not name are kept as hexadecimal.
 	KindFlags
 	// KindNest holds attributes in Children.
 	KindNest

@@ -140,8 +140,8 @@ func NlctrlAttrNames() *AttrNames {
 	return root
 }
 
-// OpName returns the name nlctl knows for op number id of the named family,
-// or "" when it knows none.
+// OpName returns the built-in name of op number id of the named family,
+// or "" when nlctl has none.
 func OpName(family string, id uint32) string {
 	if family == "nlctrl" {
 		return nlctrlOpNames[id]

@@ -185,7 +185,7 @@ func specNames(entries []os.DirEntry) []string {
 }
 
 // NameListOps names the ops of every family in a listing. A family with a
-// spec file (from --spec or a spec folder) is named from it; the others
+// spec file (from --spec or a spec folder) is named from it, and the others
 // from the built-in op tables, which cost nothing to consult, so a listing
 // builds no schema it does not need.
 func (s *Schemas) NameListOps(fams []Family) error {

@@ -17,7 +17,7 @@ import (
 )
 
 // socketTransport is a NETLINK_GENERIC socket. mdlayher/netlink opens it,
-// enters the network namespace and sets options; reads and writes go
+// enters the network namespace and sets options. Reads and writes go
 // through the raw file descriptor so nlctl receives every byte the kernel sends,
 // error messages and extended ACKs included.
 type socketTransport struct {

@@ -80,7 +80,7 @@ func isNested(t schema.Type) bool {
 }
 
 // SetSingle makes -o json print the reply of a do as one object when it is
-// the only one, as a do normally has; several replies still form an array.
+// the only one, as is normal for a do. Several replies still form an array.
 func (mw *MessageWriter) SetSingle() { mw.single = true }
 
 // Begin starts the output: the opening bracket of a JSON array, or the
@@ -182,9 +182,6 @@ func (mw *MessageWriter) End() error {
 
 	return mw.write(append(b, ']', '\n'), true)
 }
-
-// Count returns the number of messages written.
-func (mw *MessageWriter) Count() int { return mw.count }
 
 // A buffered output is flushed when flushInterval has passed since the
 // last flush, checked every flushCheck writes, and at End. Flushing after

@@ -27,7 +27,7 @@ type Attr struct {
 
 // AttrError reports malformed attribute framing.
 type AttrError struct {
-	Offset int // where the bad attribute header starts
+	Offset int // offset of the bad attribute header
 	Length int // the length the header claims, or -1 if the header is cut short
 	Avail  int // bytes available from Offset to the end of the enclosing buffer
 	Reason string

@@ -2,7 +2,7 @@
 // netlink header, type-length-value attributes, and NLMSG_ERROR messages with
 // their extended ACK.
 //
-// It does no I/O and knows no family: callers hand it bytes and get back
+// It does no I/O and depends on no family: callers hand it bytes and get back
 // headers and attribute slices that point into those bytes. Malformed input
 // returns an error that names the offset and the length at fault; nothing
 // here panics on bad bytes.

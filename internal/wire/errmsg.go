@@ -20,7 +20,7 @@ const (
 // zero for an acknowledgement.
 type ErrorMessage struct {
 	Errno int32
-	// Request is the header of the request the error answers. RequestPayload
+	// Request is the header of the request the error replies to. RequestPayload
 	// is the echoed request payload, empty when the kernel capped the ACK.
 	Request        Header
 	RequestPayload []byte

@@ -2,8 +2,8 @@
 // generic netlink through a family.Conn, without root and without a socket.
 //
 // mdlayher/netlink's nltest turns error replies into Go errors before a
-// test sees them, which drops most of an extended ACK; this fake works on
-// raw datagrams instead, so a test can send any bytes the kernel could.
+// test receives them, which drops most of an extended ACK. This fake works
+// on raw datagrams instead, so a test can send any bytes the kernel could.
 package familytest
 
 import (

@@ -25,7 +25,7 @@ import (
 	"strings"
 )
 
-// target is what a binary built for one GOARCH must look like.
+// target describes the ELF header a binary built for one GOARCH must have.
 type target struct {
 	class   elf.Class
 	machine elf.Machine
