@@ -57,18 +57,23 @@ func NewFamilyJSON(f *family.Family) FamilyJSON {
 func FamilyList(w io.Writer, format Format, fams []family.Family) error {
 	switch format {
 	case JSON:
-		list := make([]FamilyJSON, len(fams))
+		jw := jsonWriter{indent: true}
+		jw.open('[')
 		for i := range fams {
-			list[i] = NewFamilyJSON(&fams[i])
+			jw.elem()
+			jw.family(&fams[i])
 		}
-		return writeJSONIndent(w, list)
+		jw.close(']')
+		_, err := w.Write(append(jw.b, '\n'))
+		return err
 	case JSONLines:
+		var jw jsonWriter
 		for i := range fams {
-			if err := writeJSON(w, NewFamilyJSON(&fams[i])); err != nil {
-				return err
-			}
+			jw.family(&fams[i])
+			jw.b = append(jw.b, '\n')
 		}
-		return nil
+		_, err := w.Write(jw.b)
+		return err
 	}
 
 	// The listing is nlctl's most frequent command, so it uses the light
