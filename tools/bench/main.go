@@ -113,7 +113,7 @@ func run(cfg config) (bool, error) {
 			{cfg.nlctl, "family", "list", "-o", "json"},
 		},
 		rounds:   cfg.rounds,
-		maxRatio: 3.0,
+		maxRatio: 2.0,
 	}}
 	failed := false
 	for _, c := range comparisons {
