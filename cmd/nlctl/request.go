@@ -47,9 +47,9 @@ func newRequestCommand(global *globalOptions, dump bool) *cobra.Command {
 		ValidArgsFunction: requestCompletion(opts),
 	}
 	f := cmd.Flags()
-	f.StringArrayVar(&opts.attrs, "attr", nil, "request attribute PATH=VALUE, dotted through nests (header.dev-name=eth0); repeat a multi-attr path to add occurrences, index list elements as name[N]")
+	repeatableFlag(f, &opts.attrs, "attr", "request attribute PATH=VALUE, dotted through nests (header.dev-name=eth0); repeat a multi-attr path to add occurrences, index list elements as name[N]")
 	f.StringVar(&opts.json, "json", "", "request attributes as JSON in the shape nlctl prints: '{...}', @FILE, or - for stdin")
-	f.StringArrayVar(&opts.rawAttrs, "raw-attr", nil, "attribute by number for families or attributes without a schema: NUMBER[.NUMBER]:TYPE=VALUE, TYPE one of u8..u64, s8..s64, string, hex, flag")
+	repeatableFlag(f, &opts.rawAttrs, "raw-attr", "attribute by number for families or attributes without a schema: NUMBER[.NUMBER]:TYPE=VALUE, TYPE one of u8..u64, s8..s64, string, hex, flag")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "print the encoded request as annotated hex and send nothing")
 	_ = cmd.RegisterFlagCompletionFunc("attr", attrCompletion(opts))
 	if dump {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/nlctl/nlctl/internal/family"
 	"github.com/nlctl/nlctl/internal/render"
@@ -86,7 +87,7 @@ func newRootCommand(opts *globalOptions) *cobra.Command {
 	f.StringVar(&opts.netns, "netns", "", "network namespace to work in: a name under /run/netns or a path such as /proc/PID/ns/net")
 	f.DurationVar(&opts.timeout, "timeout", 10*time.Second, "maximum wait for each kernel round trip, such as 500ms or 5s (0 waits forever)")
 	f.BoolVar(&opts.debug, "debug", false, "write diagnostics to stderr")
-	f.StringArrayVar(&opts.specs, "spec", nil, "YNL spec `FILE` to use for its family before any other schema (repeatable)")
+	repeatableFlag(f, &opts.specs, "spec", "YNL spec `FILE` to use for its family before any other schema (repeatable)")
 
 	// --version is a plain flag: cobra's own prints through text/template,
 	// whose reflection keeps about 2 MB more of the binary, which every
@@ -241,4 +242,30 @@ func schemaHexNames(name string, sch *schema.Family) render.HexNames {
 	}
 
 	return names
+}
+
+// stringList is a repeatable string flag. pflag's own StringArray formats
+// its default through an encoding/csv writer with a 4 KiB buffer, once per
+// flag whenever the command tree is built, which every command paid for.
+type stringList struct{ values *[]string }
+
+func (l stringList) Set(s string) error {
+	*l.values = append(*l.values, s)
+	return nil
+}
+
+// Type keeps pflag's name, so help and completion describe the flag as
+// they would a StringArray.
+func (l stringList) Type() string { return "stringArray" }
+
+func (l stringList) String() string {
+	if len(*l.values) == 0 {
+		return ""
+	}
+	return "[" + strings.Join(*l.values, ",") + "]"
+}
+
+// repeatableFlag adds a repeatable string flag to f.
+func repeatableFlag(f *pflag.FlagSet, p *[]string, name, usage string) {
+	f.Var(stringList{values: p}, name, usage)
 }
