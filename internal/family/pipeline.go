@@ -13,10 +13,11 @@ import (
 // reading goroutine and the decoding one.
 const pipelineBuffers = 4
 
-// syncDatagrams is how many datagrams a dump reads before it starts the
-// reading goroutine. A second synchronous read cost a 20,000-interface
-// dump about 2 ms, and the goroutine costs the family list no measurable time.
-const syncDatagrams = 1
+// syncBytes is how much of a dump is read before the reading goroutine
+// starts. The family list, under 4 KiB, never starts it. A large dump
+// starts it after its first 32 KiB datagram, because the kernel fills the
+// next datagram only inside the following read.
+const syncBytes = 16 * 1024
 
 // datagram is one received datagram on its way to the decoder.
 type datagram struct {
@@ -34,7 +35,7 @@ func (c *Conn) receivePipelined(br BufferedReceiver, req []byte, fn func(wire.Me
 	// Read the first datagrams here and start the reading goroutine only
 	// for a dump that goes on.
 	first := &datagram{buf: make([]byte, 64*1024)}
-	for i := 0; i < syncDatagrams; i++ {
+	for read := 0; read < syncBytes; read += len(first.buf) {
 		c.readDatagram(br, first)
 		if done, err := c.consume(first, req, &res, fn); done || err != nil {
 			return res, err

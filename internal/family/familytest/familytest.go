@@ -56,7 +56,10 @@ type multicast struct {
 	overrun  bool
 }
 
-var _ family.MulticastTransport = (*Kernel)(nil)
+var (
+	_ family.MulticastTransport = (*Kernel)(nil)
+	_ family.BufferedReceiver   = (*Kernel)(nil)
+)
 
 // Conn returns a family.Conn that talks to the fake kernel.
 func (k *Kernel) Conn() *family.Conn { return family.NewConn(k, time.Second) }
@@ -86,6 +89,21 @@ func (k *Kernel) Receive() ([]byte, error) {
 	k.queue = k.queue[1:]
 
 	return b, nil
+}
+
+// ReceiveInto copies the next queued datagram into buf, or into a larger
+// buffer when it does not fit, so that dumps take the pipelined path they
+// take on a real socket.
+func (k *Kernel) ReceiveInto(buf []byte) ([]byte, error) {
+	b, err := k.Receive()
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > cap(buf) {
+		buf = make([]byte, len(b))
+	}
+
+	return append(buf[:0], b...), nil
 }
 
 // SetReadDeadline bounds ReceiveMulticast. Receive ignores it: an empty
