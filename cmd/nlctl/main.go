@@ -1,10 +1,3 @@
-// nlctl keeps at most two goroutines busy, so the runtime need not read
-// cgroup CPU limits at start-up and again every second: that cost every
-// command about 25 page faults.
-//
-//go:debug containermaxprocs=0
-//go:debug updatemaxprocs=0
-
 // Command nlctl lists, inspects and talks to Linux generic netlink
 // families.
 package main
