@@ -62,7 +62,69 @@ Exit codes:
 With -o json or -o jsonl, an error is written to stderr as one JSON object:
   {"error": "...", "exit-code": N, "hint": "...", "errno": N, "errno-name": "E..."}`
 
+// newRootCommand builds the whole command tree.
 func newRootCommand(opts *globalOptions) *cobra.Command {
+	return newRootCommandFor(opts, nil)
+}
+
+// newRootCommandFor builds the tree args need: when args name one
+// top-level command, the root gets only that one, which spares every run
+// the flag sets of the others. Anything else (help, completion, a typo)
+// gets the whole tree.
+func newRootCommandFor(opts *globalOptions, args []string) *cobra.Command {
+	root := newRootOnly(opts)
+	name := commandName(args)
+	for _, c := range topCommands() {
+		if c.name == name {
+			root.AddCommand(c.build(opts))
+			// A run of one command needs no completion command either.
+			root.CompletionOptions.DisableDefaultCmd = true
+			return root
+		}
+	}
+	for _, c := range topCommands() {
+		root.AddCommand(c.build(opts))
+	}
+
+	return root
+}
+
+// topCommand is a top-level command and its constructor.
+type topCommand struct {
+	name  string
+	build func(*globalOptions) *cobra.Command
+}
+
+func topCommands() []topCommand {
+	return []topCommand{
+		{"family", newFamilyCommand},
+		{"version", newVersionCommand},
+		{"do", func(o *globalOptions) *cobra.Command { return newRequestCommand(o, false) }},
+		{"dump", func(o *globalOptions) *cobra.Command { return newRequestCommand(o, true) }},
+		{"monitor", newMonitorCommand},
+		{"spec", newSpecCommand},
+	}
+}
+
+// commandName returns the first argument that is neither a flag nor the
+// value of a root flag, or "" when there is none before "--".
+func commandName(args []string) string {
+	for i := 0; i < len(args); i++ {
+		switch a := args[i]; {
+		case a == "--":
+			return ""
+		case a == "-o" || a == "--output" || a == "--netns" || a == "--timeout" || a == "--spec":
+			i++
+		case !strings.HasPrefix(a, "-"):
+			return a
+		}
+	}
+
+	return ""
+}
+
+// newRootOnly builds the root command without its subcommands.
+func newRootOnly(opts *globalOptions) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "nlctl",
 		Short:         "Inspect and talk to Linux generic netlink families",
@@ -96,7 +158,6 @@ func newRootCommand(opts *globalOptions) *cobra.Command {
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{err}
 	})
-	root.AddCommand(newFamilyCommand(opts), newVersionCommand(opts), newRequestCommand(opts, false), newRequestCommand(opts, true), newMonitorCommand(opts), newSpecCommand(opts))
 
 	return root
 }

@@ -36,7 +36,7 @@ func runWith(ctx context.Context, dial dialFunc, args []string, stdin io.Reader,
 	if f, ok := stdout.(*os.File); ok {
 		opts.stdoutFile = f
 	}
-	root := newRootCommand(opts)
+	root := newRootCommandFor(opts, args)
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(out)

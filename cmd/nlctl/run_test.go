@@ -286,3 +286,40 @@ func TestArgumentCountWording(t *testing.T) {
 		t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 	}
 }
+
+// TestPartialTreeFindsSameCommand checks that the tree built for the
+// arguments alone resolves them to the same command, with the same
+// remaining arguments, as the whole tree.
+func TestPartialTreeFindsSameCommand(t *testing.T) {
+	cases := [][]string{
+		{"family", "list"},
+		{"-o", "json", "family", "get", "nlctrl"},
+		{"--output=jsonl", "dump", "ethtool", "linkinfo-get"},
+		{"-ojson", "do", "netdev", "dev-get", "--attr", "ifindex=1"},
+		{"--netns", "ns1", "--timeout", "5s", "monitor", "netdev"},
+		{"--debug", "--spec", "a.yaml", "spec", "show", "netdev"},
+		{"version"},
+		{"help", "family"},
+		{"completion", "bash"},
+		{"famly", "list"},
+		{"--", "family"},
+		{},
+	}
+	for _, args := range cases {
+		full, fullArgs, fullErr := newRootCommand(&globalOptions{}).Find(args)
+		part, partArgs, partErr := newRootCommandFor(&globalOptions{}, args).Find(args)
+		if (fullErr == nil) != (partErr == nil) {
+			t.Errorf("%q: error %v with the whole tree, %v with the partial one", args, fullErr, partErr)
+			continue
+		}
+		if fullErr != nil {
+			continue
+		}
+		if full.CommandPath() != part.CommandPath() {
+			t.Errorf("%q: found %q with the whole tree, %q with the partial one", args, full.CommandPath(), part.CommandPath())
+		}
+		if diff := cmp.Diff(fullArgs, partArgs); diff != "" {
+			t.Errorf("%q: remaining arguments differ (-whole +partial):\n%s", args, diff)
+		}
+	}
+}
