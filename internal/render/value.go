@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"net/netip"
 	"strconv"
@@ -332,6 +333,17 @@ func trimNUL(b []byte) []byte {
 // appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD.
 // Runs of bytes that need no escaping are copied at once.
 func appendString[T string | []byte](b []byte, s T) []byte {
+	if plainPrefix(s) == len(s) {
+		b = append(b, '"')
+		b = append(b, s...)
+		return append(b, '"')
+	}
+
+	return appendEscaped(b, s)
+}
+
+// appendEscaped is appendString for a string with a byte to escape.
+func appendEscaped[T string | []byte](b []byte, s T) []byte {
 	const hexDigits = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0
@@ -374,4 +386,32 @@ func appendString[T string | []byte](b []byte, s T) []byte {
 	b = append(b, s[start:]...)
 
 	return append(b, '"')
+}
+
+// plainPrefix returns the length of the longest prefix of s that a JSON
+// string holds as it is: printable ASCII other than '"' and '\\'. It tests
+// eight bytes at a time, as names and most text are entirely plain.
+func plainPrefix[T string | []byte](s T) int {
+	const ones = 0x0101010101010101
+	const highs = 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := binary.LittleEndian.Uint64([]byte(s[i : i+8]))
+		quote := x ^ (ones * '"')
+		backslash := x ^ (ones * '\\')
+		// A byte's high bit survives in each term when the byte is below
+		// 0x20, equals the quote or the backslash, or is not ASCII. The
+		// terms may also flag a plain byte after such a byte, which only
+		// ends the fast path early.
+		if ((x-ones*0x20)&^x|(quote-ones)&^quote|(backslash-ones)&^backslash|x)&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c-0x20 >= utf8.RuneSelf-0x20 || c == '"' || c == '\\' {
+			break
+		}
+	}
+
+	return i
 }
