@@ -33,17 +33,22 @@ func (c *Conn) receivePipelined(br BufferedReceiver, req []byte, fn func(wire.Me
 	var res Result
 
 	// Read the first datagrams here and start the reading goroutine only
-	// for a dump that goes on.
+	// for a dump that goes on. The datagram that crosses syncBytes is
+	// decoded after the goroutine starts, so the kernel fills the next
+	// one meanwhile.
 	first := &datagram{buf: make([]byte, 64*1024)}
-	for read := 0; read < syncBytes; read += len(first.buf) {
+	for read := 0; ; {
 		c.readDatagram(br, first)
+		read += len(first.buf)
+		if read >= syncBytes && first.err == nil && !c.endsDump(first.msgs) {
+			break
+		}
 		if done, err := c.consume(first, req, &res, fn); done || err != nil {
 			return res, err
 		}
 	}
 
 	free := make(chan *datagram, pipelineBuffers)
-	free <- first
 	for i := 1; i < pipelineBuffers; i++ {
 		free <- &datagram{buf: make([]byte, 64*1024)}
 	}
@@ -51,16 +56,15 @@ func (c *Conn) receivePipelined(br BufferedReceiver, req []byte, fn func(wire.Me
 	stop := make(chan struct{})
 	go c.readDatagrams(br, free, out, stop)
 
-	var err error
-	done := false
-	for d := range out {
-		if !done {
-			done, err = c.consume(d, req, &res, fn)
-		}
-		free <- d
-		if done {
+	done, err := c.consume(first, req, &res, fn)
+	free <- first
+	for !done {
+		d, ok := <-out
+		if !ok {
 			break
 		}
+		done, err = c.consume(d, req, &res, fn)
+		free <- d
 	}
 
 	if done {
