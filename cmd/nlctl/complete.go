@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -185,4 +186,30 @@ func monitorCompletion(opts *globalOptions) cobra.CompletionFunc {
 
 		return withPrefix(out, toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 	}
+}
+
+// choiceCompletion completes a flag that takes one of a fixed set of
+// values.
+func choiceCompletion(values ...string) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return withPrefix(values, toComplete), cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// netnsCompletion offers the namespaces `ip netns add` created, and
+// paths for anything that looks like one.
+func netnsCompletion(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if strings.Contains(toComplete, "/") {
+		return nil, cobra.ShellCompDirectiveDefault
+	}
+	entries, err := os.ReadDir("/run/netns")
+	if err != nil {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+
+	return withPrefix(names, toComplete), cobra.ShellCompDirectiveNoFileComp
 }

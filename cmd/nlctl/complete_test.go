@@ -68,3 +68,19 @@ func TestCompleteMonitorFamily(t *testing.T) {
 		t.Errorf("monitor eth<TAB> mismatch (-want +got):\n%s", diff)
 	}
 }
+
+func TestCompleteFlagChoices(t *testing.T) {
+	cases := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"family", "list", "-o", "j"}, []string{"json", "jsonl"}},
+		{[]string{"dump", "ethtool", "linkinfo-get", "--on-interrupt", "r"}, []string{"retry"}},
+		{[]string{"monitor", "netdev", "--timestamp", ""}, []string{"delta", "mono", "none", "wall"}},
+	}
+	for _, c := range cases {
+		if diff := cmp.Diff(c.want, completions(t, c.args...)); diff != "" {
+			t.Errorf("%v<TAB> mismatch (-want +got):\n%s", c.args, diff)
+		}
+	}
+}

@@ -95,6 +95,7 @@ func newMonitorCommand(global *globalOptions) *cobra.Command {
 
 	f := cmd.Flags()
 	f.StringVar(&opts.timestamp, "timestamp", "wall", "time of each notification: wall (RFC 3339, nanoseconds), mono (seconds since boot), delta (seconds since the previous line) or none")
+	_ = cmd.RegisterFlagCompletionFunc("timestamp", choiceCompletion("wall", "mono", "delta", "none"))
 	f.IntVar(&opts.count, "count", 0, "stop after this many notifications (0: no limit)")
 	f.DurationVar(&opts.duration, "duration", 0, "stop after this long, such as 30s or 5m (0: no limit)")
 	f.Var(&opts.rcvbuf, "rcvbuf", "socket receive buffer in `BYTES`, with an optional K, M or G suffix (powers of 1024); Linux doubles it for its bookkeeping, and caps it at net.core.rmem_max without CAP_NET_ADMIN")

@@ -54,6 +54,7 @@ func newRequestCommand(global *globalOptions, dump bool) *cobra.Command {
 	_ = cmd.RegisterFlagCompletionFunc("attr", attrCompletion(opts))
 	if dump {
 		f.StringVar(&opts.onInterrupt, "on-interrupt", "warn", "when the kernel marks the dump interrupted (NLM_F_DUMP_INTR): warn (keep streaming, exit 3), retry (buffer and re-dump up to 3 times), or fail (stop, exit 3)")
+		_ = cmd.RegisterFlagCompletionFunc("on-interrupt", choiceCompletion("warn", "retry", "fail"))
 	} else {
 		f.BoolVar(&opts.create, "create", false, "set NLM_F_CREATE: create the object if it does not exist")
 		f.BoolVar(&opts.excl, "excl", false, "set NLM_F_EXCL: fail if the object exists")

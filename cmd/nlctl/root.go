@@ -150,6 +150,11 @@ func newRootOnly(opts *globalOptions) *cobra.Command {
 	f.DurationVar(&opts.timeout, "timeout", 10*time.Second, "maximum wait for each kernel round trip, such as 500ms or 5s (0 waits forever)")
 	f.BoolVar(&opts.debug, "debug", false, "write diagnostics to stderr")
 	repeatableFlag(f, &opts.specs, "spec", "YNL spec `FILE` to use for its family before any other schema (repeatable)")
+	_ = root.RegisterFlagCompletionFunc("output", choiceCompletion("table", "json", "jsonl", "hex"))
+	_ = root.RegisterFlagCompletionFunc("netns", netnsCompletion)
+	_ = root.RegisterFlagCompletionFunc("spec", func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
+	})
 
 	// --version is a plain flag: cobra's own prints through text/template,
 	// whose reflection keeps about 2 MB more of the binary, which every
