@@ -83,8 +83,9 @@ func newSpecShowCommand(global *globalOptions) *cobra.Command {
 with their request and reply numbers, and its multicast groups. With --op,
 show that op's request and reply attributes with their types, nested
 attribute sets expanded. Only the schema is read: the family need not be
-registered in the running kernel.`,
-		Args: exactArgs(1, "a family name"),
+registered in the running kernel. A family given by number is named by
+the running kernel.`,
+		Args: exactArgs(1, "a family name or number"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSpecShow(opts, args[0])
 		},
@@ -132,6 +133,10 @@ func runSpecShow(opts *specShowOptions, name string) error {
 		return &valueError{err}
 	}
 	if sch == nil {
+		if id, perr := strconv.ParseUint(name, 0, 16); perr == nil {
+			// A family number is the kernel's, so ask it for the name.
+			return runSpecShowID(opts, uint16(id))
+		}
 		return &valueError{fmt.Errorf("no schema for family %q; known schemas: %s (add one with --spec FILE or a folder in NLCTL_SPEC_PATH)",
 			name, strings.Join(opts.schemaNames(""), ", "))}
 	}
@@ -144,6 +149,22 @@ func runSpecShow(opts *specShowOptions, name string) error {
 	}
 
 	return render.SpecShow(opts.stdout, opts.format, sch, infos, op)
+}
+
+// runSpecShowID shows the schema of the family the running kernel
+// registers under id.
+func runSpecShowID(opts *specShowOptions, id uint16) error {
+	conn, err := opts.dial()
+	if err != nil {
+		return err
+	}
+	fam, err := resolveFamily(opts.globalOptions, conn, strconv.Itoa(int(id)))
+	conn.Close()
+	if err != nil {
+		return err
+	}
+
+	return runSpecShow(opts, fam.Name)
 }
 
 // findSpecOp finds an op by name, or by request number when arg is a

@@ -386,3 +386,18 @@ func TestSpecShowSubMessage(t *testing.T) {
 		t.Errorf("output lacks the expanded sub-message:\n%s\nwant:\n%s", r.stdout, want)
 	}
 }
+
+func TestSpecShowFamilyNumber(t *testing.T) {
+	r := runFake(t, fixture(t, "getfamily-ethtool.nlmsg"), "spec", "show", "20")
+	if r.code != exitOK {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	if !strings.HasPrefix(r.stdout, "family ethtool ") {
+		t.Errorf("spec show 20 did not show the family the kernel named:\n%s", r.stdout)
+	}
+
+	r = runFake(t, fixture(t, "getfamily-nosuch.nlmsg"), "spec", "show", "999")
+	if r.code != exitFailure || !strings.Contains(r.stderr, "not registered") {
+		t.Errorf("unregistered number: exit %d, stderr %q; want exit %d and a not-registered error", r.code, r.stderr, exitFailure)
+	}
+}
