@@ -637,6 +637,8 @@ func TestRequestValueErrors(t *testing.T) {
 			"", []string{"attribute .header: a nest takes an object of attributes"}, exitUsage, false},
 		{"wrong JSON shape deeper", []string{"do", "ethtool", "linkinfo-get", "--json", `{"header": {"dev-name": ["a"]}}`},
 			"", []string{"attribute .header.dev-name: a string attribute takes a string, not an array"}, exitUsage, false},
+		{"attr repeated for a single attribute", []string{"do", "ethtool", "linkinfo-get", "--attr", "header.dev-name=a", "--attr", "header.dev-name=b"},
+			"", []string{"attribute .header.dev-name: 2 values given, but dev-name is not a multi-attr attribute: give one"}, exitUsage, false},
 		{"JSON array instead of an object", []string{"do", "ethtool", "linkinfo-get", "--json", `[1]`},
 			"", []string{"--json takes one JSON object of attributes"}, exitUsage, false},
 		{"invalid JSON", []string{"do", "ethtool", "linkinfo-get", "--json", `{"header": }`},

@@ -159,6 +159,10 @@ func (e *encoder) attrs(enc *attrWriter, set *schema.AttrSet, obj *Object, path 
 		values := []Value{f.Value}
 		if arr, ok := f.Value.([]Value); ok && sa.MultiAttr {
 			values = arr
+		} else if ok && len(arr) > 1 && takesOneValue(sa) {
+			return &ValueError{Path: p, Reason: fmt.Sprintf(
+				"%d values given, but %s is not a multi-attr attribute: give one (an --attr path repeated without an index adds a value)",
+				len(arr), f.Key)}
 		}
 		for _, v := range values {
 			if err := e.attr(enc, sa, v, p); err != nil {
@@ -171,6 +175,22 @@ func (e *encoder) attrs(enc *attrWriter, set *schema.AttrSet, obj *Object, path 
 	}
 
 	return nil
+}
+
+// takesOneValue reports whether an attribute that is not multi-attr can
+// take no list at all: a list for it can only be a mistake, such as an
+// --attr path given twice. Flags take a list of names, and binary and
+// array types take lists of their own.
+func takesOneValue(sa *schema.Attr) bool {
+	switch t := sa.Type; {
+	case t == schema.TypeString, t == schema.TypeFlag, t == schema.TypeNest:
+		return true
+	case t.IsInteger():
+		enum := sa.Enum()
+		return !sa.EnumAsFlags && (enum == nil || enum.Kind != schema.KindFlags)
+	}
+
+	return false
 }
 
 // rawAttr encodes a member whose key is an attribute number, as nlctl
