@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -12,6 +13,7 @@ import (
 	"github.com/nlctl/nlctl/internal/decode"
 	"github.com/nlctl/nlctl/internal/family"
 	"github.com/nlctl/nlctl/internal/render"
+	"github.com/nlctl/nlctl/internal/schema"
 	"github.com/nlctl/nlctl/internal/wire"
 )
 
@@ -207,6 +209,9 @@ func (o *requestOptions) prepare(conn *family.Conn, familyArg, opArg string, val
 	if err != nil {
 		return nil, &valueError{err}
 	}
+	if err := o.keepRequestAttrs(target, op, value); err != nil {
+		return nil, err
+	}
 
 	body, err := (&decode.Encoder{Family: target.Schema}).Message(op.Schema, value)
 	if err != nil {
@@ -229,6 +234,78 @@ func (o *requestOptions) prepare(conn *family.Conn, familyArg, opArg string, val
 	req := wire.NewGenlRequest(id, o.headerFlags(), wire.GenlHeader{Command: uint8(op.ID), Version: version}, body)
 
 	return &prepared{target: target, op: op, req: req}, nil
+}
+
+// keepRequestAttrs removes the top-level attributes that the op's schema
+// leaves out of its request, so that a reply edited and sent back with
+// --json loses only its reply attributes, with a note. Naming one of them
+// with --attr is an error.
+func (o *requestOptions) keepRequestAttrs(target *family.Target, op *family.SelectedOp, value *decode.Object) error {
+	if op.Schema == nil {
+		return nil
+	}
+	mode := op.Schema.Do
+	if o.dump {
+		mode = op.Schema.Dump
+	}
+	if mode == nil || mode.Request == nil {
+		return nil
+	}
+	takes := mode.Request.Attrs
+	hdr := op.Schema.FixedHeader()
+	if hdr == nil && target.Schema != nil {
+		hdr = target.Schema.FixedHeader()
+	}
+
+	fromAttr := map[string]bool{}
+	for _, a := range o.attrs {
+		path, _, _ := strings.Cut(a, "=")
+		first, _, _ := strings.Cut(path, ".")
+		first, _, _ = strings.Cut(first, "[")
+		fromAttr[first] = true
+	}
+
+	set := op.Schema.AttrSet()
+	var dropped []string
+	accepted := value.Fields[:0]
+	for _, f := range value.Fields {
+		// A name outside the attribute set is left to the encoder, which
+		// suggests the nearest one.
+		unknown := set == nil || set.ByName(f.Key) == nil
+		if unknown || slices.Contains(takes, f.Key) || hdr != nil && hasMember(hdr, f.Key) {
+			accepted = append(accepted, f)
+			continue
+		}
+		if fromAttr[f.Key] {
+			return &valueError{fmt.Errorf("attribute %s is not one the %s %s request takes; it takes: %s (an attribute the schema does not list can be sent by number with --raw-attr)",
+				f.Key, target.Name(), op.Name, listOrNone(takes))}
+		}
+		dropped = append(dropped, f.Key)
+	}
+	value.Fields = accepted
+	if len(dropped) > 0 {
+		fmt.Fprintf(o.stderr, "nlctl: left out of the request what %s %s does not take: %s\n", target.Name(), op.Name, strings.Join(dropped, ", "))
+	}
+
+	return nil
+}
+
+func hasMember(d *schema.Definition, name string) bool {
+	for _, m := range d.Members {
+		if m.Name == name {
+			return true
+		}
+	}
+
+	return false
+}
+
+func listOrNone(names []string) string {
+	if len(names) == 0 {
+		return "no attributes"
+	}
+
+	return strings.Join(names, ", ")
 }
 
 // target resolves a family through the kernel and finds its schema, or

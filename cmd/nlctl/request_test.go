@@ -1132,3 +1132,34 @@ func TestDumpOutputFlushes(t *testing.T) {
 		t.Errorf("after End, %d lines reached stdout, want 20", got)
 	}
 }
+
+// TestReplySentBack checks that a reply given back with --json loses the
+// attributes the op's request does not take, with a note, and that naming
+// such an attribute with --attr is an error.
+func TestReplySentBack(t *testing.T) {
+	run := func(args ...string) result {
+		k := &requestKernel{families: []fakeFamily{fakeEthtool}}
+		return runRequestKernel(k, "", append([]string{"do", "ethtool", "linkinfo-get", "--dry-run"}, args...)...)
+	}
+
+	entry := `{"header": {"dev-index": 3, "dev-name": "va"}, "port": "tp", "phyaddr": 0, "transceiver": "internal"}`
+	sentBack := run("--json", entry)
+	headerOnly := run("--json", `{"header": {"dev-index": 3, "dev-name": "va"}}`)
+	if sentBack.code != exitOK || headerOnly.code != exitOK {
+		t.Fatalf("exit codes %d and %d; stderr:\n%s\n%s", sentBack.code, headerOnly.code, sentBack.stderr, headerOnly.stderr)
+	}
+	if diff := cmp.Diff(headerOnly.stdout, sentBack.stdout); diff != "" {
+		t.Errorf("the reply attributes were encoded (-header only +whole entry):\n%s", diff)
+	}
+	if want := "left out of the request what ethtool linkinfo-get does not take: port, phyaddr, transceiver"; !strings.Contains(sentBack.stderr, want) {
+		t.Errorf("stderr %q does not contain %q", sentBack.stderr, want)
+	}
+
+	named := run("--attr", "header.dev-name=va", "--attr", "port=tp")
+	if named.code != exitUsage {
+		t.Errorf("--attr port=tp: exit %d, want %d", named.code, exitUsage)
+	}
+	if want := "attribute port is not one the ethtool linkinfo-get request takes; it takes: header"; !strings.Contains(named.stderr, want) {
+		t.Errorf("stderr %q does not contain %q", named.stderr, want)
+	}
+}
