@@ -213,13 +213,17 @@ func (o *requestOptions) prepare(conn *family.Conn, familyArg, opArg string, val
 		return nil, err
 	}
 
+	var set *schema.AttrSet
+	if op.Schema != nil {
+		set = op.Schema.AttrSet()
+	}
+	for _, ra := range raw {
+		decode.AddRawAttr(value, set, ra.Path, ra.Value)
+	}
 	body, err := (&decode.Encoder{Family: target.Schema}).Message(op.Schema, value)
 	if err != nil {
 		return nil, &valueError{err}
 	}
-	var enc wire.AttrEncoder
-	family.EncodeRawAttrs(&enc, raw)
-	body = append(body, enc.Bytes()...)
 
 	var id uint16
 	if target.Family != nil {

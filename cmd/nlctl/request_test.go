@@ -1163,3 +1163,29 @@ func TestReplySentBack(t *testing.T) {
 		t.Errorf("stderr %q does not contain %q", named.stderr, want)
 	}
 }
+
+// TestRawAttrJoinsNest checks that --raw-attr adds to a nest that --attr
+// or --json starts instead of sending a second nest with the same number.
+func TestRawAttrJoinsNest(t *testing.T) {
+	run := func(args ...string) result {
+		k := &requestKernel{families: []fakeFamily{fakeEthtool}}
+		return runRequestKernel(k, "", append([]string{"do", "ethtool", "linkinfo-get", "--dry-run"}, args...)...)
+	}
+
+	want := run("--json", `{"header": {"dev-name": "va", "9": "05000000"}}`)
+	for _, args := range [][]string{
+		{"--attr", "header.dev-name=va", "--raw-attr", "1.9:u32=5"},
+		{"--json", `{"header": {"dev-name": "va"}}`, "--raw-attr", "1.9:u32=5"},
+	} {
+		got := run(args...)
+		if got.code != exitOK {
+			t.Fatalf("%q: exit %d, stderr %q", args, got.code, got.stderr)
+		}
+		if diff := cmp.Diff(want.stdout, got.stdout); diff != "" {
+			t.Errorf("%q encodes differently (-one nest +got):\n%s", args, diff)
+		}
+		if strings.Count(got.stdout, "header (1)") != 1 {
+			t.Errorf("%q: want one header nest:\n%s", args, got.stdout)
+		}
+	}
+}

@@ -2,11 +2,14 @@ package decode
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/nlctl/nlctl/internal/schema"
 )
 
 // Value is a request value before encoding: the shape nlctl prints as
@@ -277,4 +280,56 @@ func checkIndexes(v Value, path string) error {
 	}
 
 	return nil
+}
+
+// AddRawAttr adds to v, a request whose top level is an attribute of set,
+// an attribute given by numbers (outermost first) with its encoded value.
+// A number that names a nest v already holds, by name or by number, leads
+// into that nest, so attributes by number join the ones given by name
+// instead of forming a second nest. set may be nil.
+func AddRawAttr(v *Object, set *schema.AttrSet, path []uint16, value []byte) {
+	obj := v
+	for i, n := range path {
+		key := strconv.Itoa(int(n))
+		if i == len(path)-1 {
+			hexValue := hex.EncodeToString(value)
+			for j := range obj.Fields {
+				if obj.Fields[j].Key == key {
+					obj.Fields[j].Value = appendOccurrence(obj.Fields[j].Value, hexValue)
+					return
+				}
+			}
+			obj.Fields = append(obj.Fields, Field{Key: key, Value: hexValue})
+			return
+		}
+
+		var sa *schema.Attr
+		if set != nil {
+			sa = set.ByNumber(n)
+		}
+		obj, set = rawNest(obj, sa, key)
+	}
+}
+
+// rawNest returns the nest of obj that attribute number key leads into,
+// found by its schema name or by number, and the nest's attribute set, or
+// adds an empty nest by number.
+func rawNest(obj *Object, sa *schema.Attr, key string) (*Object, *schema.AttrSet) {
+	if sa != nil {
+		if v, ok := obj.Get(sa.Name); ok {
+			if child, ok := v.(*Object); ok {
+				return child, sa.Nested()
+			}
+		}
+	}
+	if v, ok := obj.Get(key); ok {
+		if child, ok := v.(*Object); ok {
+			return child, nil
+		}
+	}
+
+	child := &Object{}
+	obj.Fields = append(obj.Fields, Field{Key: key, Value: child})
+
+	return child, nil
 }

@@ -250,3 +250,37 @@ func TestNearestPrefix(t *testing.T) {
 		t.Errorf("Nearest(linkinfo) = %q, want linkinfo-get", got)
 	}
 }
+
+func TestAddRawAttr(t *testing.T) {
+	set := loadBuiltinSchema(t, "ethtool").AttrSet("linkinfo")
+	type raw struct {
+		path  []uint16
+		value []byte
+	}
+	cases := []struct {
+		name  string
+		start *decode.Object
+		raws  []raw
+		want  *decode.Object
+	}{
+		{"top level", obj(), []raw{{[]uint16{9}, []byte{1, 2}}}, obj("9", "0102")},
+		{"into a nest given by name", obj("header", obj("dev-name", "va")), []raw{{[]uint16{1, 9}, []byte{5}}},
+			obj("header", obj("dev-name", "va", "9", "05"))},
+		{"into a nest given by number", obj("7", obj("1", "aa")), []raw{{[]uint16{7, 2}, []byte{0xbb}}},
+			obj("7", obj("1", "aa", "2", "bb"))},
+		{"new nest by number", obj(), []raw{{[]uint16{1, 2}, nil}, {[]uint16{1, 3}, []byte{1}}},
+			obj("1", obj("2", "", "3", "01"))},
+		{"repeat makes occurrences", obj(), []raw{{[]uint16{4}, []byte{1}}, {[]uint16{4}, []byte{2}}},
+			obj("4", arr("01", "02"))},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, r := range tc.raws {
+				decode.AddRawAttr(tc.start, set, r.path, r.value)
+			}
+			if diff := cmp.Diff(tc.want, tc.start); diff != "" {
+				t.Errorf("object mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -247,26 +247,3 @@ func rawValue(typ, value string) ([]byte, error) {
 
 	return nil, fmt.Errorf("unknown type %q: use u8, u16, u32, u64, s8, s16, s32, s64, string, hex or flag", typ)
 }
-
-// EncodeRawAttrs appends raw attributes, grouping those that share a
-// nest prefix into one nest in order of first appearance.
-func EncodeRawAttrs(enc *wire.AttrEncoder, attrs []RawAttr) {
-	for i := 0; i < len(attrs); {
-		a := attrs[i]
-		if len(a.Path) == 1 {
-			enc.Put(a.Path[0], a.Value)
-			i++
-			continue
-		}
-
-		var inner []RawAttr
-		j := i
-		for ; j < len(attrs) && len(attrs[j].Path) > 1 && attrs[j].Path[0] == a.Path[0]; j++ {
-			inner = append(inner, RawAttr{Path: attrs[j].Path[1:], Value: attrs[j].Value})
-		}
-		enc.Nest(a.Path[0])
-		EncodeRawAttrs(enc, inner)
-		enc.End()
-		i = j
-	}
-}
