@@ -40,7 +40,7 @@ type errorReport struct {
 const (
 	hintPermission      = "this operation needs CAP_NET_ADMIN in the network namespace's user namespace: run nlctl as root or grant the capability (for example with sudo)"
 	hintNotFound        = "its kernel module may not be loaded, or the kernel was built without it; `nlctl family list` shows the registered families"
-	hintNetNSPermission = "entering another network namespace needs CAP_SYS_ADMIN, and reading its file needs permission: run nlctl as root"
+	hintNetNSPermission = "entering another network namespace needs CAP_SYS_ADMIN, and reading its file needs permission: run nlctl as root; as root, a container or security module may forbid it"
 	hintNetNS           = "you are in a network namespace other than the initial one, and some families (thermal, VFS_DQUOT, acpi_event, NLBL_*) exist only in the initial namespace"
 )
 
@@ -91,6 +91,11 @@ func describeError(err error, opts *globalOptions) errorReport {
 		r.Hint = hintPermission
 	case errors.As(err, &partial):
 		r.ExitCode = exitIncomplete
+	case request != nil && request.kernel.Errno == syscall.ENODEV:
+		r.Hint = "no network device with that name or index exists here; `ip link show` lists them"
+		if opts.netns != "" {
+			r.Hint += fmt.Sprintf(" (`ip -n %s link show` for --netns %s)", opts.netns, opts.netns)
+		}
 	}
 
 	return r

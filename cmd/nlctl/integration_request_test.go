@@ -204,8 +204,8 @@ func TestIntegrationRequestExtAck(t *testing.T) {
 			args:      []string{"do", "ethtool", "linkinfo-get", "--attr", "header.dev-name=nosuchdev"},
 			wantErrno: "ENODEV",
 			wantText: []string{"nlctl: ethtool linkinfo-get: no device matches name: no such device (ENODEV)\n",
-				"  attribute: .header.dev-name (offset 24 in the request)\n"},
-			wantExtAck: map[string]any{"message": "no device matches name", "offset": 24.0, "attribute": ".header.dev-name"},
+				"  attribute: .header.dev-name = \"nosuchdev\" (offset 24 in the request)\n"},
+			wantExtAck: map[string]any{"message": "no device matches name", "offset": 24.0, "attribute": ".header.dev-name", "value": `"nosuchdev"`},
 		},
 		{
 			name:       "missing attribute",
@@ -221,8 +221,8 @@ func TestIntegrationRequestExtAck(t *testing.T) {
 			args:      []string{"do", "netdev", "dev-get", "--raw-attr", "1:u32=0"},
 			wantErrno: "ERANGE",
 			wantText: []string{"nlctl: netdev dev-get: integer out of range: numerical result out of range (ERANGE)\n",
-				"  attribute: .ifindex (offset 20 in the request)\n", "  policy: u32, value range [1, 4294967295]\n"},
-			wantExtAck: map[string]any{"message": "integer out of range", "offset": 20.0, "attribute": ".ifindex",
+				"  attribute: .ifindex = 0 (offset 20 in the request)\n", "  policy: u32, value range [1, 4294967295]\n"},
+			wantExtAck: map[string]any{"message": "integer out of range", "offset": 20.0, "attribute": ".ifindex", "value": "0",
 				"policy": map[string]any{"type": "u32", "min-value": 1.0, "max-value": 4294967295.0}},
 		},
 		{
@@ -232,8 +232,8 @@ func TestIntegrationRequestExtAck(t *testing.T) {
 			name:      "value outside the policy range after other attributes",
 			args:      []string{"do", "netdev", "queue-get", "--attr", "ifindex=" + vaIndex, "--attr", "id=0", "--attr", "type=5"},
 			wantErrno: "ERANGE",
-			wantText:  []string{"  attribute: .type (offset 36 in the request)\n", "  policy: u32, value range [0, 1]\n"},
-			wantExtAck: map[string]any{"message": "integer out of range", "offset": 36.0, "attribute": ".type",
+			wantText:  []string{"  attribute: .type = 5 (offset 36 in the request)\n", "  policy: u32, value range [0, 1]\n"},
+			wantExtAck: map[string]any{"message": "integer out of range", "offset": 36.0, "attribute": ".type", "value": "5",
 				"policy": map[string]any{"type": "u32", "min-value": 0.0, "max-value": 1.0}},
 		},
 	}

@@ -2,7 +2,9 @@ package family
 
 import (
 	"strconv"
+	"strings"
 
+	"github.com/nlctl/nlctl/internal/decode"
 	"github.com/nlctl/nlctl/internal/schema"
 	"github.com/nlctl/nlctl/internal/wire"
 )
@@ -17,6 +19,9 @@ type ExtAckInfo struct {
 	// Attr is the offending attribute's path, such as ".header.dev-name",
 	// with numbers where the schema has no names.
 	Attr string
+	// Value is the offending attribute's value as sent, such as
+	// "\"eth9\"" or "7", when it is a string or an integer.
+	Value string
 	// Policy is the rule the attribute broke, or nil.
 	Policy *PolicyAttr
 	// MissingType is the number of a missing attribute, or nil.
@@ -42,7 +47,9 @@ func ExplainExtAck(ke *KernelError, op *schema.Op, hdrSize int) ExtAckInfo {
 	if x.HasOffset {
 		off := x.Offset
 		info.Offset = &off
-		info.Attr, _ = pathAt(ke.Request, start, int(off), set)
+		var hit attrAt
+		info.Attr, _, hit = pathAt(ke.Request, start, int(off), set)
+		info.Value = hit.text()
 	}
 	if len(x.Policy) > 0 {
 		var pa PolicyAttr
@@ -56,7 +63,7 @@ func ExplainExtAck(ke *KernelError, op *schema.Op, hdrSize int) ExtAckInfo {
 		info.MissingType = &mt
 		nestSet := set
 		if x.HasMissNest {
-			info.MissingNest, nestSet = pathAt(ke.Request, start, int(x.MissNest), set)
+			info.MissingNest, nestSet, _ = pathAt(ke.Request, start, int(x.MissNest), set)
 		}
 		info.Missing = attrLabel(nestSet, uint16(mt))
 	}
@@ -64,14 +71,53 @@ func ExplainExtAck(ke *KernelError, op *schema.Op, hdrSize int) ExtAckInfo {
 	return info
 }
 
+// attrAt is the attribute an extended ACK offset points at, with the
+// attribute set it belongs to.
+type attrAt struct {
+	raw   []byte          // the attribute, header included
+	set   *schema.AttrSet // the set it belongs to
+	start bool            // the offset is the attribute's first byte
+}
+
+// text returns the attribute's value for an error message: a string
+// quoted, an integer in decimal with its enum name. Other types, and an
+// offset inside the attribute, give "".
+func (h attrAt) text() string {
+	if h.raw == nil || h.set == nil || !h.start {
+		return ""
+	}
+	nodes := (&decode.Decoder{}).Attrs(h.set, h.raw, 0)
+	if len(nodes) != 1 {
+		return ""
+	}
+	n := nodes[0]
+	switch n.Kind {
+	case decode.KindString:
+		return strconv.Quote(strings.TrimRight(string(n.Raw), "\x00"))
+	case decode.KindUint:
+		return strconv.FormatUint(n.Uint, 10)
+	case decode.KindInt:
+		return strconv.FormatInt(n.Int, 10)
+	case decode.KindEnum:
+		if n.Text == "" {
+			return strconv.FormatUint(n.Uint, 10)
+		}
+		return strconv.FormatUint(n.Uint, 10) + " (" + n.Text + ")"
+	}
+
+	return ""
+}
+
 // pathAt returns the path of the attribute that starts at or contains
-// offset off of the request, and the attribute set of its contents.
-func pathAt(req []byte, start, off int, set *schema.AttrSet) (string, *schema.AttrSet) {
+// offset off of the request, the attribute set of its contents, and the
+// attribute itself.
+func pathAt(req []byte, start, off int, set *schema.AttrSet) (string, *schema.AttrSet, attrAt) {
 	if start > len(req) {
-		return "", nil
+		return "", nil, attrAt{}
 	}
 
 	path := ""
+	var last attrAt
 	b, base := req[start:], start
 	for depth := 0; depth < 32; depth++ {
 		s := wire.NewAttrScanner(b, base)
@@ -84,7 +130,7 @@ func pathAt(req []byte, start, off int, set *schema.AttrSet) (string, *schema.At
 			}
 		}
 		if hit == nil {
-			return path, set
+			return path, set, last
 		}
 
 		path += "." + attrLabel(set, hit.Type)
@@ -92,17 +138,18 @@ func pathAt(req []byte, start, off int, set *schema.AttrSet) (string, *schema.At
 		if set != nil {
 			sa = set.ByNumber(hit.Type)
 		}
+		last = attrAt{raw: req[hit.Offset:min(hit.Offset+hit.Length, len(req))], set: set, start: off == hit.Offset}
 		var next *schema.AttrSet
 		if sa != nil {
 			next = sa.Nested()
 		}
 		if off == hit.Offset || (!hit.Nested && next == nil) {
-			return path, next
+			return path, next, last
 		}
 		b, base, set = hit.Value, hit.NestedBase(), next
 	}
 
-	return path, set
+	return path, set, last
 }
 
 func attrLabel(set *schema.AttrSet, n uint16) string {

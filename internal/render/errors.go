@@ -26,9 +26,12 @@ type ExtAckJSON struct {
 	// Offset is the offending attribute's byte offset in the request.
 	Offset *uint32 `json:"offset,omitempty"`
 	// Attribute is the offending attribute's path, such as ".header.dev-name".
-	Attribute string          `json:"attribute,omitempty"`
-	Policy    *PolicyAttrJSON `json:"policy,omitempty"`
-	Missing   *MissingJSON    `json:"missing-attribute,omitempty"`
+	Attribute string `json:"attribute,omitempty"`
+	// Value is the offending attribute's value as sent, when it is a
+	// string (quoted) or an integer.
+	Value   string          `json:"value,omitempty"`
+	Policy  *PolicyAttrJSON `json:"policy,omitempty"`
+	Missing *MissingJSON    `json:"missing-attribute,omitempty"`
 }
 
 // MissingJSON names an attribute the kernel needed but did not get.
@@ -64,6 +67,9 @@ func Error(w io.Writer, format Format, e ErrorJSON) error {
 func writeExtAck(b *strings.Builder, x *ExtAckJSON) {
 	if x.Attribute != "" {
 		fmt.Fprintf(b, "  attribute: %s", x.Attribute)
+		if x.Value != "" {
+			fmt.Fprintf(b, " = %s", x.Value)
+		}
 		if x.Offset != nil {
 			fmt.Fprintf(b, " (offset %d in the request)", *x.Offset)
 		}
@@ -109,7 +115,7 @@ func NewExtAckJSON(info family.ExtAckInfo) *ExtAckJSON {
 	if info.Message == "" && info.Offset == nil && info.Policy == nil && info.MissingType == nil {
 		return nil
 	}
-	x := &ExtAckJSON{Message: info.Message, Offset: info.Offset, Attribute: info.Attr}
+	x := &ExtAckJSON{Message: info.Message, Offset: info.Offset, Attribute: info.Attr, Value: info.Value}
 	if info.Policy != nil {
 		p := newPolicyAttrJSON(*info.Policy)
 		p.Attr = 0
