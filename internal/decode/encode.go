@@ -473,6 +473,9 @@ func scalarBytes(sa *schema.Attr, v Value) ([]byte, error) {
 			return b, nil
 		}
 		u, size, err := integerValue(sa.Type, sa.Enum(), sa.EnumAsFlags, sa.Checks, v)
+		if s, ok := v.(string); ok && err != nil && isIPv4Hint(sa) {
+			return nil, fmt.Errorf("%s is not an IPv4 address: give one such as 10.0.0.1, or the address as a number", quoteValue(s))
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -499,7 +502,7 @@ func scalarBytes(sa *schema.Attr, v Value) ([]byte, error) {
 // the same order whatever the attribute's byte order.
 func ipv4Bytes(sa *schema.Attr, v Value) ([]byte, bool) {
 	s, ok := v.(string)
-	if !ok || sa.Type.Size() != 4 || sa.DisplayHint != schema.DisplayIPv4 && sa.DisplayHint != schema.DisplayIPv4OrV6 {
+	if !ok || !isIPv4Hint(sa) {
 		return nil, false
 	}
 	addr, err := netip.ParseAddr(s)
@@ -509,6 +512,12 @@ func ipv4Bytes(sa *schema.Attr, v Value) ([]byte, bool) {
 	b := addr.As4()
 
 	return b[:], true
+}
+
+// isIPv4Hint reports whether a 4-byte integer attribute holds an IPv4
+// address by its display hint.
+func isIPv4Hint(sa *schema.Attr) bool {
+	return sa.Type.Size() == 4 && (sa.DisplayHint == schema.DisplayIPv4 || sa.DisplayHint == schema.DisplayIPv4OrV6)
 }
 
 func describe(v Value) string {
@@ -585,6 +594,11 @@ func integerBits(t schema.Type, enum *schema.Definition, asFlags bool, v Value) 
 		if e := enum.Entry(s); e != nil {
 			return e.Value, nil
 		}
+		if !looksNumeric(s) {
+			valid := entryNames(enum)
+			msg := fmt.Sprintf("unknown value %q of %s", s, enum.Name)
+			return 0, fmt.Errorf("%s (or a number)", withSuggestion(msg, Nearest(s, valid), valid))
+		}
 	}
 
 	bitsize := t.Size() * 8
@@ -600,17 +614,29 @@ func integerBits(t schema.Type, enum *schema.Definition, asFlags bool, v Value) 
 	return n, withEnumHint(err, enum)
 }
 
-func withEnumHint(err error, enum *schema.Definition) error {
-	if err == nil || enum == nil {
-		return err
-	}
-
+// entryNames returns the names of enum's entries in the schema's order.
+func entryNames(enum *schema.Definition) []string {
 	names := make([]string, len(enum.Entries))
 	for i, e := range enum.Entries {
 		names[i] = e.Name
 	}
 
-	return fmt.Errorf("%w; or one of %s: %s", err, enum.Name, strings.Join(names, ", "))
+	return names
+}
+
+// looksNumeric reports whether s is meant as a number: it starts with a
+// digit, or with a sign and a digit.
+func looksNumeric(s string) bool {
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	return s != "" && s[0] >= '0' && s[0] <= '9'
+}
+
+func withEnumHint(err error, enum *schema.Definition) error {
+	if err == nil || enum == nil {
+		return err
+	}
+
+	return fmt.Errorf("%w; or one of %s: %s", err, enum.Name, strings.Join(entryNames(enum), ", "))
 }
 
 func flagNamesOf(v Value) ([]string, bool) {
@@ -650,10 +676,7 @@ func flagMask(enum *schema.Definition, asFlags bool, names []string) (uint64, er
 			continue
 		}
 		if e == nil {
-			valid := make([]string, len(enum.Entries))
-			for i, x := range enum.Entries {
-				valid[i] = x.Name
-			}
+			valid := entryNames(enum)
 			msg := fmt.Sprintf("unknown flag %q of %s", name, enum.Name)
 			return 0, errors.New(withSuggestion(msg, Nearest(name, valid), valid))
 		}
