@@ -74,7 +74,7 @@ func (st *state) setInteger(n *Node, t schema.Type, u uint64, size int, enum *sc
 	case enum == nil:
 	case enum.Kind == schema.KindFlags || enumAsFlags:
 		n.Kind = KindFlags
-		n.Names = flagNames(st.names(bits.OnesCount64(u)), enum, u, enumAsFlags)
+		n.Names = FlagNames(st.names(bits.OnesCount64(u)), enum, u)
 	default:
 		n.Kind = KindEnum
 		if e := enum.EntryByValue(u); e != nil {
@@ -137,10 +137,10 @@ func readNativeEndian(v []byte) uint64 {
 	return 0
 }
 
-// flagNames names the set bits of u in bit order. For a flags definition
-// an entry's value is its mask; with enum-as-flags an enum entry's value is
-// its bit position. Bits without a name are kept as one hex value.
-func flagNames(names []string, enum *schema.Definition, u uint64, enumAsFlags bool) []string {
+// FlagNames appends to names the names of the set bits of u in bit order,
+// as enum's BitName gives them for a flags definition or an enum used as
+// flags. Bits without a name are kept as one hex value at the end.
+func FlagNames(names []string, enum *schema.Definition, u uint64) []string {
 	var unknown uint64
 	for rest := u; rest != 0; rest &= rest - 1 {
 		pos := bits.TrailingZeros64(rest)
@@ -167,7 +167,7 @@ func (st *state) bitfield32(n *Node, sa *schema.Attr, v []byte) {
 	n.Uint = uint64(binary.NativeEndian.Uint32(v[0:4]))
 	n.Selector = binary.NativeEndian.Uint32(v[4:8])
 	if e := sa.Enum(); e != nil {
-		n.Names = flagNames(st.names(bits.OnesCount64(n.Uint)), e, n.Uint, sa.EnumAsFlags)
+		n.Names = FlagNames(st.names(bits.OnesCount64(n.Uint)), e, n.Uint)
 	}
 }
 

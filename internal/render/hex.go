@@ -7,6 +7,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/nlctl/nlctl/internal/decode"
 	"github.com/nlctl/nlctl/internal/family"
 	"github.com/nlctl/nlctl/internal/schema"
 	"github.com/nlctl/nlctl/internal/wire"
@@ -178,13 +179,8 @@ func (d *HexDump) genlBody(m wire.Message, names HexNames) {
 }
 
 func (d *HexDump) errorBody(m wire.Message) {
-	errno := -int32(binary.NativeEndian.Uint32(m.Payload[0:4]))
-	what := "ack"
-	if errno != 0 {
-		what = fmt.Sprintf("error %d (%s)", errno, syscall.Errno(errno).Error())
-	}
 	off := wire.HeaderLen
-	d.line(m.Raw, off, off+4, what)
+	d.line(m.Raw, off, off+4, statusNote(m))
 	off += 4
 
 	if m.Header.Type == wire.TypeError && len(m.Raw) >= off+wire.HeaderLen {
@@ -198,6 +194,23 @@ func (d *HexDump) errorBody(m wire.Message) {
 	if off < len(m.Raw) {
 		d.attrs(m.Raw, off, len(m.Raw), treeNamer{extAckNames}, 0)
 	}
+}
+
+// statusNote returns the note for the int that starts the payload of an
+// error or DONE message. In NLMSG_ERROR the int is 0 for an ACK or a
+// negative errno. In NLMSG_DONE it is the dump's status, shown signed.
+func statusNote(m wire.Message) string {
+	status := int32(binary.NativeEndian.Uint32(m.Payload[0:4]))
+	switch {
+	case m.Header.Type == wire.TypeDone && status < 0:
+		return fmt.Sprintf("done status=%d (%s)", status, syscall.Errno(-status).Error())
+	case m.Header.Type == wire.TypeDone:
+		return fmt.Sprintf("done status=%d", status)
+	case status != 0:
+		return fmt.Sprintf("error %d (%s)", -status, syscall.Errno(-status).Error())
+	}
+
+	return "ack"
 }
 
 var extAckNames = &family.AttrNames{Attrs: map[uint16]*family.AttrNames{
@@ -238,13 +251,7 @@ func (d *HexDump) attrs(raw []byte, start, end int, names namer, depth int) {
 		if a.Nested || nest {
 			d.attrs(raw, valueStart, valueEnd, next, depth+1)
 		} else {
-			hint := valueHint(a.Value)
-			if tn, ok := names.(typedNamer); ok {
-				if sa := tn.attr(a.Type); sa != nil {
-					hint = typedHint(sa, a)
-				}
-			}
-			d.bytes(raw, valueStart, valueEnd, indent+"  "+hint)
+			d.bytes(raw, valueStart, valueEnd, indent+"  "+leafHint(names, name, a))
 		}
 		if pad := wire.Align(valueEnd); pad > valueEnd && pad <= end {
 			d.line(raw, valueEnd, pad, indent+"  padding")
@@ -254,6 +261,23 @@ func (d *HexDump) attrs(raw []byte, start, end int, names namer, depth int) {
 		rest, off := s.Rest()
 		d.bytes(raw, off, off+len(rest), indent+"malformed: "+err.Error())
 	}
+}
+
+// leafHint returns the note for a leaf value. A value with a schema type is
+// shown by that type, and one with only a name is guessed from its bytes.
+// An unknown attribute is shown in hex, as JSON shows it, because its type
+// is unknown too.
+func leafHint(names namer, name string, a wire.Attr) string {
+	if name == "" {
+		return FormatBytes(a.Value, schema.DisplayHex)
+	}
+	if tn, ok := names.(typedNamer); ok {
+		if sa := tn.attr(a.Type); sa != nil {
+			return typedHint(sa, a)
+		}
+	}
+
+	return valueHint(a.Value)
 }
 
 // valueHint shows a leaf value as text when it looks like a string and as
@@ -395,9 +419,9 @@ func typedHint(sa *schema.Attr, a wire.Attr) string {
 		u, _ := a.Uint(sa.ByteOrder == schema.ByteOrderBigEndian)
 		if sa.Type.IsSigned() {
 			shift := 64 - 8*len(v)
-			return fmt.Sprintf("= %d", int64(u<<shift)>>shift)
+			return fmt.Sprintf("= %d", int64(u<<shift)>>shift) + enumHint(sa, u)
 		}
-		return fmt.Sprintf("= %d", u)
+		return fmt.Sprintf("= %d", u) + enumHint(sa, u)
 	case sa.Type == schema.TypeString:
 		return fmt.Sprintf("%q", trimNUL(v))
 	case sa.Type == schema.TypeFlag:
@@ -407,4 +431,26 @@ func typedHint(sa *schema.Attr, a wire.Attr) string {
 	}
 
 	return valueHint(v)
+}
+
+// enumHint names an integer by the enum or flags set the schema gives it,
+// as the JSON output does: " (name)" for a known enum value, " (a,b,0x40)"
+// for the set bits of a mask. It is "" when there is nothing to name.
+func enumHint(sa *schema.Attr, u uint64) string {
+	enum := sa.Enum()
+	if enum == nil {
+		return ""
+	}
+
+	name := ""
+	if enum.Kind == schema.KindFlags || sa.EnumAsFlags {
+		name = strings.Join(decode.FlagNames(nil, enum, u), ",")
+	} else if e := enum.EntryByValue(u); e != nil {
+		name = e.Name
+	}
+	if name == "" {
+		return ""
+	}
+
+	return " (" + name + ")"
 }
