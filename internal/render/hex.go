@@ -428,6 +428,8 @@ func typedHint(sa *schema.Attr, a wire.Attr) string {
 		return "(flag)"
 	case sa.Type == schema.TypeBinary && sa.DisplayHint != schema.DisplayNone:
 		return FormatBytes(v, sa.DisplayHint)
+	case sa.Type == schema.TypeBinary:
+		return FormatBytes(v, schema.DisplayHex)
 	}
 
 	return valueHint(v)

@@ -284,11 +284,12 @@ attribute-sets:
   - name: main
     attributes:
       - {name: speeds, type: u32, enum: speed, enum-as-flags: true}
+      - {name: cookie, type: binary}
 operations:
   list:
     - name: get
       attribute-set: main
-      do: {reply: {attributes: [speeds]}}
+      do: {reply: {attributes: [speeds, cookie]}}
 `
 
 // TestHexLeafNotes checks the notes on leaf values: unknown attributes in
@@ -339,6 +340,8 @@ func TestHexLeafNotes(t *testing.T) {
 			[]string{"port (2) len=5", "= 200", "padding"}},
 		{"enum as flags", specHexNames("demo", demo), 1, nlattr(1, u32(0b1011)),
 			[]string{"speeds (1) len=8", "= 11 (slow,fast,0x8)"}},
+		{"binary of an integer's size", specHexNames("demo", demo), 1, nlattr(2, u32(0x0d0c0b0a)),
+			[]string{"cookie (2) len=8", "0a0b0c0d"}},
 		{"flags set as flags in a nest", nlctrl, 1, ops(0xe | 1<<20),
 			[]string{"ops (6) len=24", "[1] (1) len=20", "id (1) len=8", "= 3", "flags (2) len=8",
 				"= 1048590 (cmd-cap-do,cmd-cap-dump,cmd-cap-haspol,0x100000)"}},
