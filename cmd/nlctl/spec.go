@@ -9,7 +9,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/nlctl/nlctl/internal/decode"
 	"github.com/nlctl/nlctl/internal/family"
 	"github.com/nlctl/nlctl/internal/render"
 	"github.com/nlctl/nlctl/internal/schema"
@@ -184,12 +183,7 @@ func findSpecOp(sch *schema.Family, arg string) (*schema.Op, error) {
 		names[i] = sch.Ops[i].Name
 	}
 
-	msg := fmt.Sprintf("family %s has no op %q in its schema", sch.Name, arg)
-	if near := decode.Nearest(arg, names); near != "" {
-		msg += fmt.Sprintf("; did you mean %q?", near)
-	}
-
-	return nil, &valueError{fmt.Errorf("%s; ops: %s", msg, strings.Join(names, ", "))}
+	return nil, &valueError{errors.New(family.UnknownOpMessage(sch.Name, arg, names))}
 }
 
 // rejectHex rejects -o hex, which annotates netlink messages: the spec

@@ -226,7 +226,7 @@ func TestOpByName(t *testing.T) {
 	if !errors.As(err, &ue) {
 		t.Fatalf("OpByName(nosuch) error = %v, want UnknownOpError", err)
 	}
-	if want := `family nlctrl has no op "nosuch"; valid ops: getfamily, getpolicy`; err.Error() != want {
+	if want := `family nlctrl has no op "nosuch". Valid ops: getfamily, getpolicy`; err.Error() != want {
 		t.Errorf("error = %q, want %q", err.Error(), want)
 	}
 }

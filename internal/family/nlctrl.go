@@ -2,8 +2,12 @@ package family
 
 import (
 	"fmt"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/nlctl/nlctl/internal/decode"
 )
 
 // Numbers of the generic netlink controller (nlctrl), from
@@ -190,5 +194,18 @@ func (e *UnknownOpError) Error() string {
 		return fmt.Sprintf("family %s registers no ops, so op %q does not exist", e.Family, e.Op)
 	}
 
-	return fmt.Sprintf("family %s has no op %q; valid ops: %s", e.Family, e.Op, strings.Join(valid, ", "))
+	return UnknownOpMessage(e.Family, e.Op, valid)
+}
+
+// UnknownOpMessage words the error for an op a family lacks the same way
+// in every command: the nearest valid name, then all of them in order.
+func UnknownOpMessage(familyName, op string, valid []string) string {
+	valid = slices.Clone(valid)
+	sort.Strings(valid)
+	list := strings.Join(valid, ", ")
+	if near := decode.Nearest(op, valid); near != "" {
+		return fmt.Sprintf("family %s has no op %q; did you mean %q? Valid ops: %s", familyName, op, near, list)
+	}
+
+	return fmt.Sprintf("family %s has no op %q. Valid ops: %s", familyName, op, list)
 }

@@ -2,6 +2,7 @@ package family
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -107,12 +108,7 @@ func (t *Target) findOp(name string) (*SelectedOp, error) {
 
 // UnknownOpError-like message listing the valid ops and the nearest name.
 func (t *Target) unknownOp(name string) error {
-	msg := fmt.Sprintf("family %s has no op %q.", t.name(), name)
-	if near := decode.Nearest(name, t.opNames()); near != "" {
-		msg = fmt.Sprintf("family %s has no op %q; did you mean %q?", t.name(), name, near)
-	}
-
-	return fmt.Errorf("%s %s", msg, t.validOps())
+	return errors.New(UnknownOpMessage(t.name(), name, t.validOpNames()))
 }
 
 // opNames lists the schema's request ops; when the kernel has registered
@@ -146,15 +142,23 @@ func (t *Target) registers(id uint32) bool {
 }
 
 func (t *Target) validOps() string {
+	names := t.validOpNames()
+	sort.Strings(names)
+
+	return "Valid ops: " + strings.Join(names, ", ")
+}
+
+// validOpNames returns the names of the ops a request can use, or their
+// numbers when no schema names them.
+func (t *Target) validOpNames() []string {
 	names := t.opNames()
 	if len(names) == 0 && t.Family != nil {
 		for _, op := range t.Family.Ops {
 			names = append(names, strconv.Itoa(int(op.ID)))
 		}
 	}
-	sort.Strings(names)
 
-	return "Valid ops: " + strings.Join(names, ", ")
+	return names
 }
 
 // HeaderSize returns the size of the fixed header of op's requests.
