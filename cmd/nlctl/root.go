@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -197,9 +198,17 @@ func (o *globalOptions) familySchema(fam *family.Family) (*schema.Family, error)
 	if sch != nil {
 		family.NameOps(fam, sch)
 		o.debugf("schema for %s: %s %s", fam.Name, sch.Source.Kind, sch.Source.Path)
+		o.debugWarnings(sch)
 	}
 
 	return sch, nil
+}
+
+// debugWarnings shows, with --debug, what the spec loader ignored.
+func (o *globalOptions) debugWarnings(sch *schema.Family) {
+	for _, w := range sch.Warnings {
+		o.debugf("spec warning: %s", w)
+	}
 }
 
 func (o *globalOptions) debugf(format string, args ...any) {
@@ -330,6 +339,21 @@ func (l stringList) String() string {
 	}
 	return "[" + strings.Join(*l.values, ",") + "]"
 }
+
+// onceString is a string flag that may be given once: a second value
+// would silently replace the first.
+type onceString struct{ value *string }
+
+func (o onceString) Set(s string) error {
+	if *o.value != "" {
+		return errors.New("given twice: give one JSON object, and add single attributes with --attr")
+	}
+	*o.value = s
+	return nil
+}
+
+func (o onceString) Type() string   { return "string" }
+func (o onceString) String() string { return *o.value }
 
 // repeatableFlag adds a repeatable string flag to f.
 func repeatableFlag(f *pflag.FlagSet, p *[]string, name, usage string) {

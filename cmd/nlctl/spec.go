@@ -140,6 +140,8 @@ func runSpecShow(opts *specShowOptions, name string) error {
 			name, strings.Join(opts.schemaNames(""), ", "))}
 	}
 
+	opts.debugWarnings(sch)
+
 	var op *schema.Op
 	if opts.op != "" {
 		if op, err = findSpecOp(sch, opts.op); err != nil {

@@ -13,9 +13,12 @@
 // The loader rejects what the format's JSON schemas reject at the top
 // level, and bad types, values, duplicates and dangling references
 // anywhere. It ignores documentation and keys used only for C code
-// generation. Unknown keys below the top level, and op attribute lists
-// that name attributes missing from the op's set, are kept as warnings in
-// Family.Warnings: kernel specs contain both, and newer kernels add keys.
+// generation. Unknown keys below the top level are kept as warnings in
+// Family.Warnings, because newer kernels add keys. A name in an op's
+// attribute list that is not in the op's attribute set is an error. In
+// netlink-raw specs it is only a warning, and a member of the fixed header
+// is accepted without one, because Linux 6.12 has no tool that checks
+// those lists and its rtnetlink and nftables specs contain such names.
 //
 // The package reads files only in LoadFile. It does not validate a spec
 // against the JSON schema in full, and does not generate code.

@@ -70,7 +70,7 @@ operations:
       flags: [admin-perm]
       dont-validate: [strict]
       do:
-        request: {attributes: &key [ifname, ifindex]}
+        request: {attributes: &key [ifname, caps]}
         reply: {attributes: [ifname, mode]}
       dump:
         request: {attributes: *key}
@@ -139,12 +139,12 @@ func legacyWant() *schema.Family {
 				AttrSetName: "main", Flags: []string{"admin-perm"}, DontValidate: []string{"strict"},
 				Do: &schema.OpMode{
 					RequestValue: 1, ReplyValue: 1,
-					Request: &schema.OpMessage{Attrs: []string{"ifname", "ifindex"}},
+					Request: &schema.OpMessage{Attrs: []string{"ifname", "caps"}},
 					Reply:   &schema.OpMessage{Attrs: []string{"ifname", "mode"}},
 				},
 				Dump: &schema.OpMode{
 					RequestValue: 1, ReplyValue: 1,
-					Request: &schema.OpMessage{Attrs: []string{"ifname", "ifindex"}},
+					Request: &schema.OpMessage{Attrs: []string{"ifname", "caps"}},
 					Reply:   &schema.OpMessage{},
 				},
 			},
@@ -321,13 +321,17 @@ operations:
 
 func TestWarnings(t *testing.T) {
 	spec := `name: w
+protocol: netlink-raw
+definitions:
+  - {name: hdr, type: struct, members: [{name: family, type: u8}]}
 attribute-sets:
   - name: s
     render-later: true
     attributes: [{name: a, type: u8}]
 operations:
+  fixed-header: hdr
   list:
-    - {name: get, attribute-set: s, do: {request: {attributes: [a, b]}}}
+    - {name: get, attribute-set: s, do: {request: {attributes: [family, a, b]}}}
 `
 
 	f, err := Load("w.yaml", []byte(spec))
@@ -336,8 +340,8 @@ operations:
 	}
 
 	want := []string{
-		`w.yaml:4: attribute-sets[0].render-later: unknown key ignored`,
-		`w.yaml:8: operations.list[0].do.request.attributes[1]: attribute "b" is neither in attribute set "s" nor in the fixed header`,
+		`w.yaml:7: attribute-sets[0].render-later: unknown key ignored`,
+		`w.yaml:12: operations.list[0].do.request.attributes[2]: attribute "b" is neither in attribute set "s" nor in the fixed header`,
 	}
 	if diff := cmp.Diff(want, f.Warnings); diff != "" {
 		t.Errorf("warnings mismatch (-want +got):\n%s", diff)

@@ -91,55 +91,6 @@ func (l *loader) opMessage(n node, op *schema.Op, valueAllowed bool) (*schema.Op
 	return msg, value, nil
 }
 
-// opAttrs loads a list of attribute names of an op. Each should name an
-// attribute of the op's set or, as the rtnetlink specs do, a member of
-// its fixed header. Other names are kept with a warning, because kernel
-// specs contain some (nftables' newrule in Linux 6.12 lists "name").
-func (l *loader) opAttrs(n node, op *schema.Op) ([]string, error) {
-	elems, err := l.items(n)
-	if err != nil {
-		return nil, err
-	}
-
-	names := make([]string, len(elems))
-	for i, e := range elems {
-		if names[i], err = l.name(e); err != nil {
-			return nil, err
-		}
-
-		if !l.opHasAttr(op, names[i]) {
-			l.warn(e, "attribute %q is neither in attribute set %q nor in the fixed header", names[i], op.AttrSetName)
-		}
-	}
-
-	return names, nil
-}
-
-// opHasAttr reports whether name is an attribute of op's set or a member
-// of its fixed header.
-func (l *loader) opHasAttr(op *schema.Op, name string) bool {
-	if info := l.sets[op.AttrSetName]; info != nil {
-		if _, ok := info.byName[name]; ok {
-			return true
-		}
-	}
-
-	header := op.FixedHeaderName
-	if header == "" {
-		header = l.fam.FixedHeaderName
-	}
-
-	if d := l.defs[header]; d != nil {
-		for _, m := range d.Members {
-			if m.Name == name {
-				return true
-			}
-		}
-	}
-
-	return false
-}
-
 // numberUnified numbers ops in the unified model: from 1, each op one
 // above the previous unless it gives a value. Requests and replies share
 // the number; notifications and events have no request.
