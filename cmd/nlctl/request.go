@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -50,7 +51,7 @@ func newRequestCommand(global *globalOptions, dump bool) *cobra.Command {
 	}
 	f := cmd.Flags()
 	repeatableFlag(f, &opts.attrs, "attr", "request attribute PATH=VALUE, dotted through nests (header.dev-name=eth0); repeat a multi-attr path to add occurrences, index list elements as name[N]")
-	f.StringVar(&opts.json, "json", "", "request attributes as JSON in the shape nlctl prints: '{...}', @FILE, or - for stdin")
+	f.Var(onceString{value: &opts.json}, "json", "request attributes as JSON in the shape nlctl prints: '{...}', @FILE, or - for stdin")
 	repeatableFlag(f, &opts.rawAttrs, "raw-attr", "attribute by number for families or attributes without a schema: NUMBER[.NUMBER]:TYPE=VALUE, TYPE one of u8..u64, s8..s64, string, hex, flag")
 	f.BoolVar(&opts.dryRun, "dry-run", false, "print the encoded request as annotated hex and send nothing")
 	_ = cmd.RegisterFlagCompletionFunc("attr", attrCompletion(opts))
@@ -99,7 +100,7 @@ func (o *requestOptions) requestValue() (*decode.Object, error) {
 	for _, a := range o.attrs {
 		path, value, ok := strings.Cut(a, "=")
 		if !ok {
-			return nil, usageErrorf("invalid --attr %q: write PATH=VALUE, such as header.dev-name=eth0", a)
+			return nil, &valueError{fmt.Errorf("invalid --attr %q: write PATH=VALUE, such as header.dev-name=eth0", a)}
 		}
 		if err := decode.SetPath(root, path, value); err != nil {
 			return nil, &valueError{fmt.Errorf("--attr %s: %w", a, err)}
@@ -121,11 +122,17 @@ func (o *requestOptions) readJSON() ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read --json from stdin: %w", err)
 		}
+		if len(bytes.TrimSpace(data)) == 0 {
+			return nil, &valueError{errors.New("--json -: stdin is empty; pipe one JSON object of attributes into nlctl")}
+		}
 		return data, nil
 	case strings.HasPrefix(o.json, "@"):
 		data, err := os.ReadFile(o.json[1:])
 		if err != nil {
 			return nil, &valueError{fmt.Errorf("read --json file: %w", err)}
+		}
+		if len(bytes.TrimSpace(data)) == 0 {
+			return nil, &valueError{fmt.Errorf("--json %s: the file is empty; it should hold one JSON object of attributes", o.json)}
 		}
 		return data, nil
 	}
