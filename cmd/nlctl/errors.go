@@ -81,6 +81,9 @@ func describeError(err error, opts *globalOptions) errorReport {
 	case errors.As(err, &netns):
 		r.ExitCode = exitUsage
 		r.Hint = "create it with `ip netns add NAME`, list existing ones with `ip netns list`, or give a path such as /proc/PID/ns/net"
+	case errors.As(err, &notFound) && notFound.Nearest != "":
+		// A near name is most likely a typo, which the other hints do not
+		// explain.
 	case errors.As(err, &notFound):
 		r.Hint = hintNotFound
 		if !notFound.InitialNetNS {

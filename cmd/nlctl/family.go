@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nlctl/nlctl/internal/decode"
 	"github.com/nlctl/nlctl/internal/family"
 	"github.com/nlctl/nlctl/internal/render"
 	"github.com/nlctl/nlctl/internal/schema"
@@ -135,6 +136,13 @@ func resolveFamily(opts *globalOptions, conn *family.Conn, arg string) (*family.
 
 	var nf *family.NotFoundError
 	if errors.As(err, &nf) {
+		if fams, lerr := conn.ListFamilies(); lerr == nil {
+			names := make([]string, len(fams))
+			for i, f := range fams {
+				names[i] = f.Name
+			}
+			nf.Nearest = decode.Nearest(arg, names)
+		}
 		initial, nsErr := family.InInitialNetNS(opts.netns)
 		nf.InitialNetNS = initial || (nsErr != nil && opts.netns == "")
 		opts.debugf("family %q not found; initial network namespace: %v (%v)", arg, initial, nsErr)

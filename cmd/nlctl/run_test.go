@@ -132,6 +132,27 @@ func TestFamilyGetNotFound(t *testing.T) {
 	}
 }
 
+func TestFamilyGetSuggestsNearest(t *testing.T) {
+	notFound, list := fixture(t, "getfamily-nosuch.nlmsg"), fixture(t, "getfamily-dump.nlmsg")
+	handler := func(req wire.Message) [][]byte {
+		if req.Header.Flags&wire.FlagDump == wire.FlagDump {
+			return list(req)
+		}
+		return notFound(req)
+	}
+
+	r := runFake(t, handler, "family", "get", "ethtol")
+	if r.code != exitFailure {
+		t.Errorf("exit code = %d, want %d", r.code, exitFailure)
+	}
+	if want := `family "ethtol" is not registered in this kernel; did you mean "ethtool"?`; !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr does not contain %q:\n%s", want, r.stderr)
+	}
+	if strings.Contains(r.stderr, "hint:") {
+		t.Errorf("a likely typo got the module hints:\n%s", r.stderr)
+	}
+}
+
 func TestPermissionDenied(t *testing.T) {
 	r := runFake(t, errnoKernel(syscall.EPERM), "family", "get", "ethtool")
 	if r.code != exitPermission {

@@ -37,12 +37,19 @@ type NotFoundError struct {
 	// InitialNetNS is false when the lookup ran in a network namespace other
 	// than the initial one, where some families are not visible.
 	InitialNetNS bool
-	Err          error
+	// Nearest is the registered family whose name is nearest, when one is
+	// near enough to be a typo.
+	Nearest string
+	Err     error
 }
 
 func (e *NotFoundError) Unwrap() error { return e.Err }
 
 func (e *NotFoundError) Error() string {
+	if e.Nearest != "" {
+		return fmt.Sprintf("family %q is not registered in this kernel; did you mean %q?", e.Family, e.Nearest)
+	}
+
 	return fmt.Sprintf("family %q is not registered in this kernel", e.Family)
 }
 
