@@ -466,7 +466,11 @@ func SpecList(w io.Writer, format Format, infos []family.SchemaInfo) error {
 
 	t := newTextTable(w, "FAMILY", "SOURCE", "PATH", "SHADOWED")
 	for _, item := range list {
-		t.row(item.Family, item.Source, item.Path, yesNo(item.Shadowed))
+		path := item.Path
+		if item.Source == schema.SourceBuiltin.String() {
+			path = "-" // a built-in schema has no file
+		}
+		t.row(item.Family, item.Source, path, yesNo(item.Shadowed))
 	}
 
 	return t.flush()
