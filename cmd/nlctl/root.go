@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/nlctl/nlctl/internal/builtin"
 	"github.com/nlctl/nlctl/internal/family"
 	"github.com/nlctl/nlctl/internal/render"
 	"github.com/nlctl/nlctl/internal/schema"
@@ -252,16 +253,34 @@ func (o *globalOptions) nameHex(id uint16, names render.HexNames) {
 
 // hexNames names the messages of a family ID: nlctrl always, others once a
 // command has called nameHex for them.
+// nlctrlGetPolicy is CTRL_CMD_GETPOLICY, the command of policy dumps.
+const nlctrlGetPolicy = 10
+
 func (o *globalOptions) hexNames(id uint16) render.HexNames {
 	if names, ok := o.hexFamilies[id]; ok {
 		return names
 	}
 	if id == 16 {
-		return render.HexNames{
+		names := render.HexNames{
 			Family: "nlctrl",
 			Op:     func(cmd uint8) string { return family.OpName("nlctrl", uint32(cmd)) },
 			Attrs:  family.NlctrlAttrNames(),
 		}
+		// The built-in schema adds types to the family records, so values
+		// show with their names. Policy dumps keep the plain names, whose
+		// two index levels the schema's set does not describe for the dump.
+		if sch, err := builtin.Load("nlctrl"); err == nil && sch != nil {
+			if op := sch.Op("getfamily"); op != nil {
+				set := op.AttrSet()
+				names.SetFor = func(cmd uint8) *schema.AttrSet {
+					if cmd == nlctrlGetPolicy {
+						return nil
+					}
+					return set
+				}
+			}
+		}
+		return names
 	}
 
 	return render.HexNames{}

@@ -22,7 +22,8 @@ type HexNames struct {
 	// Attrs is nil.
 	Set *schema.AttrSet
 	// SetFor, when not nil, picks the attribute set by command, for
-	// families whose messages differ by op, such as notifications.
+	// families whose messages differ by op, such as notifications. A set
+	// it returns is used before Attrs.
 	SetFor func(cmd uint8) *schema.AttrSet
 	// HeaderSize is the size of the family's fixed header.
 	HeaderSize int
@@ -168,8 +169,10 @@ func (d *HexDump) genlBody(m wire.Message, names HexNames) {
 	start := wire.HeaderLen
 	d.line(m.Raw, start, start+wire.GenlHeaderLen, fmt.Sprintf("genlmsghdr cmd=%d%s version=%d", g.Command, op, g.Version))
 	start += wire.GenlHeaderLen
-	if names.SetFor != nil && names.Attrs == nil {
-		names.Set = names.SetFor(g.Command)
+	if names.SetFor != nil {
+		if set := names.SetFor(g.Command); set != nil {
+			names.Set, names.Attrs = set, nil
+		}
 	}
 	if names.HeaderSize > 0 {
 		d.bytes(m.Raw, start, min(start+names.HeaderSize, len(m.Raw)), "fixed header")
