@@ -255,14 +255,10 @@ func (o *requestOptions) keepRequestAttrs(target *family.Target, op *family.Sele
 	if op.Schema == nil {
 		return nil
 	}
-	mode := op.Schema.Do
-	if o.dump {
-		mode = op.Schema.Dump
-	}
-	if mode == nil || mode.Request == nil {
+	takes, listed := requestAttrs(target.Schema, op.Schema, o.dump)
+	if !listed {
 		return nil
 	}
-	takes := mode.Request.Attrs
 	hdr := op.Schema.FixedHeader()
 	if hdr == nil && target.Schema != nil {
 		hdr = target.Schema.FixedHeader()
@@ -288,17 +284,56 @@ func (o *requestOptions) keepRequestAttrs(target *family.Target, op *family.Sele
 			continue
 		}
 		if fromAttr[f.Key] {
-			return &valueError{fmt.Errorf("attribute %s is not one the %s %s request takes; it takes: %s (an attribute the schema does not list can be sent by number with --raw-attr)",
-				f.Key, target.Name(), op.Name, listOrNone(takes))}
+			return &valueError{fmt.Errorf("attribute %s is not one the %s %s %s request takes; it takes: %s (an attribute the schema does not list can be sent by number with --raw-attr)",
+				f.Key, target.Name(), op.Name, o.mode(), listOrNone(takes))}
 		}
 		dropped = append(dropped, f.Key)
 	}
 	value.Fields = accepted
 	if len(dropped) > 0 {
-		fmt.Fprintf(o.stderr, "nlctl: left out of the request what %s %s does not take: %s\n", target.Name(), op.Name, strings.Join(dropped, ", "))
+		fmt.Fprintf(o.stderr, "nlctl: left out of the request what %s %s %s does not take: %s\n", target.Name(), op.Name, o.mode(), strings.Join(dropped, ", "))
 	}
 
 	return nil
+}
+
+// mode names the request's variant of the op: do or dump.
+func (o *requestOptions) mode() string {
+	if o.dump {
+		return "dump"
+	}
+
+	return "do"
+}
+
+// requestAttrs returns the attributes the op's request takes in its do or
+// dump variant, and whether the schema says. A schema that lists request
+// attributes for any op says for all of them: a variant without a list
+// takes none, as netdev's dev-get dump, which the kernel would answer in
+// full whatever it was given.
+func requestAttrs(fam *schema.Family, op *schema.Op, dump bool) ([]string, bool) {
+	mode := op.Do
+	if dump {
+		mode = op.Dump
+	}
+	if mode == nil {
+		return nil, false
+	}
+	if mode.Request != nil {
+		return mode.Request.Attrs, true
+	}
+	if fam == nil {
+		return nil, false
+	}
+	for _, other := range fam.Ops {
+		for _, m := range []*schema.OpMode{other.Do, other.Dump} {
+			if m != nil && m.Request != nil && len(m.Request.Attrs) > 0 {
+				return nil, true
+			}
+		}
+	}
+
+	return nil, false
 }
 
 func hasMember(d *schema.Definition, name string) bool {

@@ -1156,15 +1156,21 @@ func TestReplySentBack(t *testing.T) {
 	if diff := cmp.Diff(headerOnly.stdout, sentBack.stdout); diff != "" {
 		t.Errorf("the reply attributes were encoded (-header only +whole entry):\n%s", diff)
 	}
-	if want := "left out of the request what ethtool linkinfo-get does not take: port, phyaddr, transceiver"; !strings.Contains(sentBack.stderr, want) {
+	if want := "left out of the request what ethtool linkinfo-get do does not take: port, phyaddr, transceiver"; !strings.Contains(sentBack.stderr, want) {
 		t.Errorf("stderr %q does not contain %q", sentBack.stderr, want)
+	}
+
+	dump := runRequestKernel(&requestKernel{families: []fakeFamily{fakeNetdev}}, "",
+		"dump", "netdev", "dev-get", "--attr", "ifindex=3", "--dry-run")
+	if want := "attribute ifindex is not one the netdev dev-get dump request takes; it takes: no attributes"; dump.code != exitUsage || !strings.Contains(dump.stderr, want) {
+		t.Errorf("dump with a do-only attribute: exit %d, stderr %q; want exit %d and %q", dump.code, dump.stderr, exitUsage, want)
 	}
 
 	named := run("--attr", "header.dev-name=va", "--attr", "port=tp")
 	if named.code != exitUsage {
 		t.Errorf("--attr port=tp: exit %d, want %d", named.code, exitUsage)
 	}
-	if want := "attribute port is not one the ethtool linkinfo-get request takes; it takes: header"; !strings.Contains(named.stderr, want) {
+	if want := "attribute port is not one the ethtool linkinfo-get do request takes; it takes: header"; !strings.Contains(named.stderr, want) {
 		t.Errorf("stderr %q does not contain %q", named.stderr, want)
 	}
 }
