@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -64,7 +65,7 @@ func (o *globalOptions) completeOps(familyName string, dump bool, toComplete str
 
 // completeAttrPaths offers attribute paths of an op's request, one level
 // at a time: "header." leads into the header nest.
-func (o *globalOptions) completeAttrPaths(familyName, opName, toComplete string) []string {
+func (o *globalOptions) completeAttrPaths(familyName, opName string, dump bool, toComplete string) []string {
 	sch, err := o.schemas().Lookup(familyName)
 	if err != nil || sch == nil {
 		return nil
@@ -73,6 +74,9 @@ func (o *globalOptions) completeAttrPaths(familyName, opName, toComplete string)
 	if op == nil || op.AttrSet() == nil {
 		return nil
 	}
+	// At the top level, offer only what the request takes when the schema
+	// says; reply attributes would be rejected.
+	takes, listed := requestAttrs(sch, op, dump)
 
 	set := op.AttrSet()
 	prefix := ""
@@ -93,6 +97,9 @@ func (o *globalOptions) completeAttrPaths(familyName, opName, toComplete string)
 	var out []string
 	for _, a := range set.Attrs {
 		if a.Type == schema.TypeUnused || a.Type == schema.TypePad {
+			continue
+		}
+		if prefix == "" && listed && !slices.Contains(takes, a.Name) {
 			continue
 		}
 		if a.Nested() != nil && a.Type == schema.TypeNest {
@@ -140,7 +147,7 @@ func attrCompletion(opts *requestOptions) cobra.CompletionFunc {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 
-		return opts.completeAttrPaths(args[0], args[1], toComplete), cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
+		return opts.completeAttrPaths(args[0], args[1], opts.dump, toComplete), cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
 	}
 }
 

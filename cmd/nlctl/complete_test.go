@@ -84,3 +84,9 @@ func TestCompleteFlagChoices(t *testing.T) {
 		}
 	}
 }
+
+func TestCompleteAttrRequestOnly(t *testing.T) {
+	if diff := cmp.Diff([]string{"header."}, completions(t, "do", "ethtool", "linkinfo-get", "--attr", "")); diff != "" {
+		t.Errorf("--attr <TAB> offered more than the request takes (-want +got):\n%s", diff)
+	}
+}

@@ -227,7 +227,13 @@ func (o *requestOptions) prepare(conn *family.Conn, familyArg, opArg string, val
 	for _, ra := range raw {
 		decode.AddRawAttr(value, set, ra.Path, ra.Value)
 	}
-	body, err := (&decode.Encoder{Family: target.Schema}).Message(op.Schema, value)
+	var takes []string
+	if op.Schema != nil {
+		if names, listed := requestAttrs(target.Schema, op.Schema, o.dump); listed {
+			takes = append([]string{}, names...)
+		}
+	}
+	body, err := (&decode.Encoder{Family: target.Schema, Request: takes}).Message(op.Schema, value)
 	if err != nil {
 		return nil, &valueError{err}
 	}

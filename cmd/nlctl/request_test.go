@@ -626,7 +626,7 @@ func TestRequestValueErrors(t *testing.T) {
 		{"unknown op without a near name", []string{"do", "netdev", "frobnicate"},
 			"", []string{`family netdev has no op "frobnicate". Valid ops: dev-get, napi-set, qstats-get`}, exitUsage, false},
 		{"unknown attribute suggests the nearest", []string{"do", "netdev", "dev-get", "--attr", "ifindx=1"},
-			"", []string{`attribute .ifindx: unknown attribute "ifindx" in set dev; did you mean "ifindex"? Valid: ifindex, xdp-features`}, exitUsage, false},
+			"", []string{`attribute .ifindx: unknown attribute "ifindx" in set dev; did you mean "ifindex"? Valid: ifindex`}, exitUsage, false},
 		{"unknown nested attribute", []string{"do", "ethtool", "linkinfo-get", "--attr", "header.dev-nam=x"},
 			"", []string{"attribute .header.dev-nam", `did you mean "dev-name"?`}, exitUsage, false},
 		{"out-of-range value names path and range", []string{"do", "netdev", "dev-get", "--attr", "ifindex=0"},

@@ -30,6 +30,9 @@ func (e *ValueError) Error() string {
 // Encoder encodes request values into a family's attributes.
 type Encoder struct {
 	Family *schema.Family
+	// Request, when not nil, lists the top-level attributes the request
+	// takes, which an unknown name is then compared with.
+	Request []string
 }
 
 // Message encodes a request body for op: the fixed header, whose members
@@ -51,7 +54,7 @@ func (e *Encoder) Message(op *schema.Op, v *Object) ([]byte, error) {
 		set = op.AttrSet()
 	}
 	var enc attrWriter
-	if err := (&encoder{}).attrs(&enc, set, rest, ""); err != nil {
+	if err := (&encoder{request: e.Request}).attrs(&enc, set, rest, ""); err != nil {
 		return nil, err
 	}
 
@@ -134,6 +137,7 @@ type encoder struct {
 	// objects are the enclosing objects, innermost last, for sub-message
 	// selectors.
 	objects []*Object
+	request []string // see Encoder.Request
 }
 
 func (e *encoder) attrs(enc *attrWriter, set *schema.AttrSet, obj *Object, path string) error {
@@ -147,6 +151,14 @@ func (e *encoder) attrs(enc *attrWriter, set *schema.AttrSet, obj *Object, path 
 			sa = set.ByName(f.Key)
 		}
 		if sa == nil {
+			if _, err := strconv.ParseUint(f.Key, 10, 16); err != nil && path == "" && e.request != nil && set != nil {
+				reason := fmt.Sprintf("unknown attribute %q in set %s", f.Key, set.Name)
+				valid := slices.Sorted(slices.Values(e.request))
+				if len(valid) == 0 {
+					return &ValueError{Path: p, Reason: reason + "; this request takes no attributes"}
+				}
+				return &ValueError{Path: p, Reason: withSuggestion(reason, Nearest(f.Key, valid), valid)}
+			}
 			if err := rawAttr(enc, set, f, p); err != nil {
 				return err
 			}
