@@ -80,8 +80,8 @@ type attrAt struct {
 }
 
 // text returns the attribute's value for an error message: a string
-// quoted, an integer in decimal with its enum name. Other types, and an
-// offset inside the attribute, give "".
+// quoted, an integer in decimal with its enum or flag names. Other types,
+// and an offset inside the attribute, give "".
 func (h attrAt) text() string {
 	if h.raw == nil || h.set == nil || !h.start {
 		return ""
@@ -98,6 +98,11 @@ func (h attrAt) text() string {
 		return strconv.FormatUint(n.Uint, 10)
 	case decode.KindInt:
 		return strconv.FormatInt(n.Int, 10)
+	case decode.KindFlags:
+		if len(n.Names) == 0 {
+			return strconv.FormatUint(n.Uint, 10)
+		}
+		return strconv.FormatUint(n.Uint, 10) + " (" + strings.Join(n.Names, ",") + ")"
 	case decode.KindEnum:
 		if n.Text == "" {
 			return strconv.FormatUint(n.Uint, 10)
