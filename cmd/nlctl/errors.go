@@ -70,6 +70,9 @@ func describeError(err error, opts *globalOptions) errorReport {
 	switch {
 	case errors.As(err, &usage):
 		r.ExitCode, r.usage = exitUsage, true
+	case errors.As(err, &specFile) && specFile.InFolder:
+		r.ExitCode = exitUsage
+		r.Hint = "fix the spec, or move it out of the spec folders; `nlctl spec list` shows where each schema comes from"
 	case errors.As(err, &value), errors.As(err, &specFile):
 		r.ExitCode = exitUsage
 	case errors.As(err, &netns) && errors.Is(err, os.ErrPermission):

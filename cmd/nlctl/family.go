@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 
 	"github.com/spf13/cobra"
@@ -46,8 +47,12 @@ func runFamilyList(opts *globalOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := opts.schemas().NameListOps(fams); err != nil {
+	skipped, err := opts.schemas().NameListOps(fams)
+	if err != nil {
 		return err
+	}
+	for _, e := range skipped {
+		fmt.Fprintf(opts.stderr, "nlctl: warning: %v; its ops are named from the built-in schema\n", e)
 	}
 	if opts.format == render.Hex {
 		return nil

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -342,5 +343,29 @@ func TestPartialTreeFindsSameCommand(t *testing.T) {
 		if diff := cmp.Diff(fullArgs, partArgs); diff != "" {
 			t.Errorf("%q: remaining arguments differ (-whole +partial):\n%s", args, diff)
 		}
+	}
+}
+
+// TestBrokenSpecInFolder checks that a spec in a spec folder that does not
+// load stops the commands that need it with exit 2, but not the listing.
+func TestBrokenSpecInFolder(t *testing.T) {
+	dir := t.TempDir()
+	spec := "name: nlctrl\nprotocol: genetlink\nattribute-sets: [{name: a, attributes: [{name: x, type: u33}]}]\n"
+	if err := os.WriteFile(filepath.Join(dir, "nlctrl.yaml"), []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("NLCTL_SPEC_PATH", dir)
+
+	list := runFake(t, fixture(t, "getfamily-dump.nlmsg"), "family", "list")
+	if list.code != exitOK || !strings.Contains(list.stdout, "nlctrl") {
+		t.Errorf("family list: exit %d, stdout %q; want exit 0 and the listing", list.code, list.stdout)
+	}
+	if !strings.Contains(list.stderr, "nlctl: warning: spec file in a spec folder: "+filepath.Join(dir, "nlctrl.yaml")) {
+		t.Errorf("family list: stderr %q lacks the warning naming the file", list.stderr)
+	}
+
+	show := runFake(t, fixture(t, "getfamily-dump.nlmsg"), "spec", "show", "nlctrl")
+	if show.code != exitUsage || !strings.Contains(show.stderr, `unknown type "u33"`) {
+		t.Errorf("spec show: exit %d, stderr %q; want exit %d and the load error", show.code, show.stderr, exitUsage)
 	}
 }

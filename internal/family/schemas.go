@@ -65,7 +65,7 @@ func (s *Schemas) Lookup(name string) (*schema.Family, error) {
 			}
 			f, err := ynl.LoadFile(path)
 			if err != nil {
-				return nil, fmt.Errorf("schema for family %s: %w", name, err)
+				return nil, &SpecFileError{Path: path, Err: err, InFolder: true}
 			}
 			return f, nil
 		}
@@ -106,13 +106,21 @@ func (s *Schemas) loadFiles() error {
 	return nil
 }
 
-// SpecFileError reports a --spec file that could not be loaded.
+// SpecFileError reports a spec file that could not be loaded: a --spec
+// file, or one found in a spec folder.
 type SpecFileError struct {
-	Path string
-	Err  error
+	Path     string
+	Err      error
+	InFolder bool
 }
 
-func (e *SpecFileError) Error() string { return fmt.Sprintf("--spec %s: %v", e.Path, e.Err) }
+func (e *SpecFileError) Error() string {
+	if e.InFolder {
+		return fmt.Sprintf("spec file in a spec folder: %v", e.Err)
+	}
+
+	return fmt.Sprintf("--spec %s: %v", e.Path, e.Err)
+}
 func (e *SpecFileError) Unwrap() error { return e.Err }
 
 // SchemaInfo describes one schema a source offers.
@@ -188,9 +196,13 @@ func specNames(entries []os.DirEntry) []string {
 // spec file (from --spec or a spec folder) is named from it, and the others
 // from the built-in op tables, which cost nothing to consult, so a listing
 // builds no schema it does not need.
-func (s *Schemas) NameListOps(fams []Family) error {
+//
+// A spec in a folder that does not load does not stop the listing: its
+// family's ops are named from the built-in tables, and the error is
+// returned in skipped. A --spec file that does not load is an error.
+func (s *Schemas) NameListOps(fams []Family) (skipped []error, err error) {
 	if err := s.loadFiles(); err != nil {
-		return err
+		return nil, err
 	}
 
 	onDisk := s.specFilesOnDisk()
@@ -202,11 +214,11 @@ func (s *Schemas) NameListOps(fams []Family) error {
 		}
 		if path := onDisk[f.Name]; path != "" {
 			sch, err := ynl.LoadFile(path)
-			if err != nil {
-				return fmt.Errorf("schema for family %s: %w", f.Name, err)
+			if err == nil {
+				NameOps(f, sch)
+				continue
 			}
-			NameOps(f, sch)
-			continue
+			skipped = append(skipped, &SpecFileError{Path: path, Err: err, InFolder: true})
 		}
 		for _, op := range builtin.OpNames(f.Name) {
 			for j := range f.Ops {
@@ -217,7 +229,7 @@ func (s *Schemas) NameListOps(fams []Family) error {
 		}
 	}
 
-	return nil
+	return skipped, nil
 }
 
 // specFilesOnDisk maps family names to the first spec file the spec
