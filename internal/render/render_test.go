@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/nlctl/nlctl/internal/builtin"
+	"github.com/nlctl/nlctl/internal/decode"
 	"github.com/nlctl/nlctl/internal/family"
 	"github.com/nlctl/nlctl/internal/family/familytest"
 	"github.com/nlctl/nlctl/internal/render"
@@ -390,5 +391,45 @@ func TestHexStatus(t *testing.T) {
 				t.Errorf("status note mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestTableShowsUnknownAttributes checks that a flat table row keeps the
+// attributes its columns leave out, as JSON does.
+func TestTableShowsUnknownAttributes(t *testing.T) {
+	sch, err := builtin.Load("netdev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := sch.Op("dev-get")
+
+	var buf bytes.Buffer
+	mw := render.NewMessageWriter(&buf, render.Table, op)
+	if err := mw.Begin(); err != nil {
+		t.Fatal(err)
+	}
+	plain := &decode.Message{Attrs: []decode.Node{{Name: "ifindex", Kind: decode.KindUint, Uint: 1}}}
+	extra := &decode.Message{Attrs: []decode.Node{
+		{Name: "ifindex", Kind: decode.KindUint, Uint: 2},
+		{Number: 9, Kind: decode.KindUnknown, Raw: []byte{0x0a, 0x0b}},
+	}}
+	for _, m := range []*decode.Message{plain, extra} {
+		if err := mw.Write(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := mw.End(); err != nil {
+		t.Fatal(err)
+	}
+
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("got %d lines, want a header and 2 rows:\n%s", len(lines), buf.String())
+	}
+	if !strings.HasSuffix(lines[0], "OTHER") {
+		t.Errorf("header %q does not end in OTHER", lines[0])
+	}
+	if !strings.HasSuffix(lines[2], "9=0a0b") {
+		t.Errorf("row %q does not end in 9=0a0b", lines[2])
 	}
 }

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -144,7 +145,14 @@ func (mw *MessageWriter) flushRows() error {
 		}
 	}
 
-	b := mw.row(mw.buf[:0], mw.columns)
+	header := mw.columns
+	for _, r := range mw.rows {
+		if len(r) > len(mw.columns) {
+			header = append(slices.Clone(mw.columns), "OTHER")
+			break
+		}
+	}
+	b := mw.row(mw.buf[:0], header)
 	for _, r := range mw.rows {
 		b = mw.row(b, r)
 	}
@@ -224,19 +232,33 @@ func (mw *MessageWriter) write(b []byte, final bool) error {
 }
 
 // cells formats a flat message as one table row; an absent or empty
-// value shows as "-".
+// value shows as "-". Attributes outside the columns, such as ones the
+// schema does not know, follow in one more cell as KEY=VALUE pairs, so
+// the table hides nothing that JSON shows.
 func (mw *MessageWriter) cells(m *decode.Message) []string {
 	cells := make([]string, len(mw.columns))
 	all := append(append([]decode.Node{}, m.Header...), m.Attrs...)
+	shown := make([]bool, len(all))
 	for i, c := range mw.columns {
 		for j := range all {
 			if all[j].Name == c {
 				cells[i] = TextValue(&all[j])
+				shown[j] = true
 			}
 		}
 		if cells[i] == "" {
 			cells[i] = "-"
 		}
+	}
+
+	var other []string
+	for j := range all {
+		if !shown[j] && all[j].Type != schema.TypePad {
+			other = append(other, Key(&all[j])+"="+quoteField(TextValue(&all[j])))
+		}
+	}
+	if len(other) > 0 {
+		cells = append(cells, strings.Join(other, " "))
 	}
 
 	return cells
@@ -259,7 +281,7 @@ func (mw *MessageWriter) text(b []byte, m *decode.Message) []byte {
 // the rows that follow.
 func (mw *MessageWriter) row(b []byte, cells []string) []byte {
 	for i, c := range cells {
-		if i == len(cells)-1 {
+		if i == len(cells)-1 || i >= len(mw.widths) {
 			b = append(b, c...)
 			break
 		}
