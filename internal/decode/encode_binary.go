@@ -67,7 +67,12 @@ func parseBytes(s string, hint schema.DisplayHint) ([]byte, error) {
 		}
 	case schema.DisplayIPv4, schema.DisplayIPv6, schema.DisplayIPv4OrV6:
 		if addr, err := netip.ParseAddr(s); err == nil {
-			if hint == schema.DisplayIPv6 {
+			switch {
+			case hint == schema.DisplayIPv6 && addr.Is4():
+				return nil, fmt.Errorf("%s is an IPv4 address, but this attribute holds an IPv6 one; write ::ffff:%s for the mapped address", quoteValue(s), s)
+			case hint == schema.DisplayIPv4 && !addr.Is4():
+				return nil, fmt.Errorf("%s is an IPv6 address, but this attribute holds an IPv4 one", quoteValue(s))
+			case hint == schema.DisplayIPv6:
 				b := addr.As16()
 				return b[:], nil
 			}
@@ -76,7 +81,7 @@ func parseBytes(s string, hint schema.DisplayHint) ([]byte, error) {
 		if hint != schema.DisplayIPv4OrV6 && !strings.ContainsAny(s, ".:") {
 			break
 		}
-		return nil, fmt.Errorf("invalid IP address %s", quoteValue(s))
+		return nil, fmt.Errorf("%s is not %s", quoteValue(s), addressExample(hint))
 	case schema.DisplayUUID:
 		if h := strings.ReplaceAll(s, "-", ""); len(h) == 32 {
 			return hex.DecodeString(h)
@@ -89,6 +94,18 @@ func parseBytes(s string, hint schema.DisplayHint) ([]byte, error) {
 	}
 
 	return b, err
+}
+
+// addressExample describes the address a display hint asks for.
+func addressExample(hint schema.DisplayHint) string {
+	switch hint {
+	case schema.DisplayIPv4:
+		return "an IPv4 address: give one such as 10.0.0.1"
+	case schema.DisplayIPv6:
+		return "an IPv6 address: give one such as fe80::1"
+	}
+
+	return "an IP address: give one such as 10.0.0.1 or fe80::1"
 }
 
 // parseHex reads hex bytes, optionally with a 0x prefix or separated by
