@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/nlctl/nlctl/internal/decode"
 	"github.com/nlctl/nlctl/internal/family"
 	"github.com/nlctl/nlctl/internal/render"
 	"github.com/nlctl/nlctl/internal/schema"
@@ -136,8 +137,12 @@ func runSpecShow(opts *specShowOptions, name string) error {
 			// A family number is the kernel's, so ask it for the name.
 			return runSpecShowID(opts, uint16(id))
 		}
+		known := opts.schemaNames("")
+		if near := decode.Nearest(name, known); near != "" {
+			return &valueError{fmt.Errorf("no schema for family %q; did you mean %q? Known schemas: %s", name, near, strings.Join(known, ", "))}
+		}
 		return &valueError{fmt.Errorf("no schema for family %q; known schemas: %s (add one with --spec FILE or a folder in NLCTL_SPEC_PATH)",
-			name, strings.Join(opts.schemaNames(""), ", "))}
+			name, strings.Join(known, ", "))}
 	}
 
 	opts.debugWarnings(sch)

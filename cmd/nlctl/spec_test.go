@@ -105,6 +105,7 @@ func TestSpecUsageErrors(t *testing.T) {
 		{"unknown flag", []string{"spec", "list", "--bogus"}, "unknown flag: --bogus", true},
 		{"hex output", []string{"-o", "hex", "spec", "list"}, "-o hex has nothing to show", true},
 		{"unknown family", []string{"spec", "show", "nosuch"}, `no schema for family "nosuch"; known schemas: `, false},
+		{"misspelt family", []string{"spec", "show", "ethtol"}, `no schema for family "ethtol"; did you mean "ethtool"? Known schemas: `, false},
 		{"unknown op", []string{"spec", "show", "ethtool", "--op", "nosuch"}, `family ethtool has no op "nosuch". Valid ops: cable-test-act,`, false},
 		{"unknown op number", []string{"spec", "show", "ethtool", "--op", "250"}, `family ethtool has no op "250"`, false},
 		{"spec file that does not load", []string{"--spec", "/nonexistent/x.yaml", "spec", "list"}, "--spec /nonexistent/x.yaml: ", false},
