@@ -122,8 +122,13 @@ func (d *HexDump) Message(dir family.Direction, m wire.Message) error {
 	d.count++
 
 	heading := "reply"
-	if dir == family.Sent {
+	switch {
+	case dir == family.Sent:
 		heading = "request"
+	case m.Header.Sequence == 0 && m.Header.PortID == 0 && m.Header.Type >= wire.TypeMinReserved:
+		// The kernel multicasts notifications with sequence number and
+		// port ID 0; no request of nlctl's is numbered 0.
+		heading = "notification"
 	}
 	fmt.Fprintf(d.W, "# %s, %d bytes\n", heading, len(m.Raw))
 

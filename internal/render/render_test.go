@@ -433,3 +433,18 @@ func TestTableShowsUnknownAttributes(t *testing.T) {
 		t.Errorf("row %q does not end in 9=0a0b", lines[2])
 	}
 }
+
+func TestHexHeadingNotification(t *testing.T) {
+	var buf bytes.Buffer
+	d := &render.HexDump{W: &buf}
+	msgs, err := wire.ParseMessages(familytest.Notification(0x30, 1, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Message(family.Received, msgs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if first, _, _ := strings.Cut(buf.String(), "\n"); first != "# notification, 20 bytes" {
+		t.Errorf("heading = %q, want %q", first, "# notification, 20 bytes")
+	}
+}
