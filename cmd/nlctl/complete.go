@@ -22,6 +22,12 @@ const completionTimeout = time.Second
 // falling back to the names of known schemas when the kernel cannot be
 // asked.
 func (o *globalOptions) completeFamilies(toComplete string) []string {
+	return o.completeFamiliesWhere(toComplete, func(family.Family) bool { return true })
+}
+
+// completeFamiliesWhere is completeFamilies limited, when the kernel
+// answers, to the families keep accepts.
+func (o *globalOptions) completeFamiliesWhere(toComplete string, keep func(family.Family) bool) []string {
 	var names []string
 	conn, err := o.dialKernel(family.DialOptions{NetNS: o.netns, Timeout: completionTimeout})
 	if err == nil {
@@ -29,7 +35,9 @@ func (o *globalOptions) completeFamilies(toComplete string) []string {
 		conn.Close()
 		if lerr == nil {
 			for _, f := range fams {
-				names = append(names, f.Name)
+				if keep(f) {
+					names = append(names, f.Name)
+				}
 			}
 		}
 	}
@@ -169,7 +177,9 @@ func monitorCompletion(opts *globalOptions) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		name, groups, found := strings.Cut(toComplete, ":")
 		if !found {
-			return opts.completeFamilies(toComplete), cobra.ShellCompDirectiveNoFileComp
+			// Only families with multicast groups have anything to monitor.
+			withGroups := func(f family.Family) bool { return len(f.Groups) > 0 }
+			return opts.completeFamiliesWhere(toComplete, withGroups), cobra.ShellCompDirectiveNoFileComp
 		}
 
 		conn, err := opts.dialKernel(family.DialOptions{NetNS: opts.netns, Timeout: completionTimeout})
