@@ -1057,3 +1057,41 @@ func TestIntegrationFamilyListHex(t *testing.T) {
 		t.Errorf("last message is not NLMSG_DONE:\n%s", strings.Join(last.lines, "\n"))
 	}
 }
+
+// TestIntegrationNamesFromSchemas checks that the schemas name every op
+// of every family the kernel registers, and every attribute of ethtool's
+// policy tables.
+func TestIntegrationNamesFromSchemas(t *testing.T) {
+	requireIntegration(t)
+
+	var fams []render.FamilyJSON
+	runNlctlJSON(t, &fams, "family", "list", "-o", "json")
+	withOps := 0
+	for _, f := range fams {
+		if len(f.Ops) > 0 {
+			withOps++
+		}
+		for _, op := range f.Ops {
+			if op.Name == "" {
+				t.Errorf("family %s: op %d has no name", f.Name, op.ID)
+			}
+		}
+	}
+	t.Logf("%d of %d families have ops, all named", withOps, len(fams))
+	if withOps == 0 {
+		t.Fatal("no family with ops")
+	}
+
+	var ethtool render.FamilyJSON
+	runNlctlJSON(t, &ethtool, "family", "get", "ethtool", "--policy", "-o", "json")
+	if ethtool.Policy == nil || len(ethtool.Policy.Tables) == 0 {
+		t.Fatal("family get ethtool --policy printed no policy tables")
+	}
+	for _, table := range ethtool.Policy.Tables {
+		for _, a := range table.Attrs {
+			if a.Name == "" {
+				t.Errorf("ethtool policy table %d: attribute %d has no name", table.Index, a.Attr)
+			}
+		}
+	}
+}
