@@ -6,10 +6,9 @@ import (
 	"os"
 	"syscall"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/nlctl/nlctl/internal/family"
 	"github.com/nlctl/nlctl/internal/render"
+	"github.com/nlctl/nlctl/internal/wire"
 )
 
 // usageError is a mistake in flags or arguments: nlctl prints the usage
@@ -114,18 +113,10 @@ func usageErrorf(format string, args ...any) error {
 // kernelText is the kernel's message, or the errno text without one.
 func kernelText(e *requestError) string {
 	if m := e.info.Message; m != "" {
-		return fmt.Sprintf("%s: %v", m, e.kernel.Errno)
+		return fmt.Sprintf("%s: %s", m, wire.ErrnoText(e.kernel.Errno))
 	}
 
-	return e.kernel.Errno.Error()
+	return wire.ErrnoText(e.kernel.Errno)
 }
 
-// errnoName names an errno as the kernel's headers do. Go's table gives
-// ENOTSUP for 95, which Linux calls EOPNOTSUPP in its own messages.
-func errnoName(e syscall.Errno) string {
-	if e == unix.EOPNOTSUPP {
-		return "EOPNOTSUPP"
-	}
-
-	return unix.ErrnoName(e)
-}
+func errnoName(e syscall.Errno) string { return wire.ErrnoName(e) }

@@ -125,9 +125,9 @@ func (d *HexDump) Message(dir family.Direction, m wire.Message) error {
 	switch {
 	case dir == family.Sent:
 		heading = "request"
-	case m.Header.Sequence == 0 && m.Header.PortID == 0 && m.Header.Type >= wire.TypeMinReserved:
-		// The kernel multicasts notifications with sequence number and
-		// port ID 0; no request of nlctl's is numbered 0.
+	case m.Header.PortID == 0 && m.Header.Type >= wire.TypeMinReserved:
+		// A reply carries the port ID of the socket that asked; the kernel
+		// multicasts notifications with port ID 0 (ethtool numbers them).
 		heading = "notification"
 	}
 	fmt.Fprintf(d.W, "# %s, %d bytes\n", heading, len(m.Raw))
@@ -211,11 +211,11 @@ func statusNote(m wire.Message) string {
 	status := int32(binary.NativeEndian.Uint32(m.Payload[0:4]))
 	switch {
 	case m.Header.Type == wire.TypeDone && status < 0:
-		return fmt.Sprintf("done status=%d (%s)", status, syscall.Errno(-status).Error())
+		return fmt.Sprintf("done status=%d (%s)", status, wire.ErrnoText(syscall.Errno(-status)))
 	case m.Header.Type == wire.TypeDone:
 		return fmt.Sprintf("done status=%d", status)
 	case status != 0:
-		return fmt.Sprintf("error %d (%s)", -status, syscall.Errno(-status).Error())
+		return fmt.Sprintf("error %d (%s)", -status, wire.ErrnoText(syscall.Errno(-status)))
 	}
 
 	return "ack"
