@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -147,6 +148,11 @@ func resolveFamily(opts *globalOptions, conn *family.Conn, arg string) (*family.
 				names[i] = f.Name
 			}
 			nf.Nearest = decode.Nearest(arg, names)
+			for _, name := range names {
+				if strings.EqualFold(name, arg) { // seg6 for SEG6
+					nf.Nearest = name
+				}
+			}
 		}
 		initial, nsErr := family.InInitialNetNS(opts.netns)
 		nf.InitialNetNS = initial || (nsErr != nil && opts.netns == "")
