@@ -127,12 +127,14 @@ func pathAt(req []byte, start, off int, set *schema.AttrSet) (string, *schema.At
 	for depth := 0; depth < 32; depth++ {
 		s := wire.NewAttrScanner(b, base)
 		var hit *wire.Attr
+		seen := map[uint16]int{} // occurrences of each type before the hit
 		for s.Next() {
 			a := s.Attr()
 			if off >= a.Offset && off < a.Offset+wire.Align(a.Length) {
 				hit = &a
 				break
 			}
+			seen[a.Type]++
 		}
 		if hit == nil {
 			return path, set, last
@@ -142,6 +144,10 @@ func pathAt(req []byte, start, off int, set *schema.AttrSet) (string, *schema.At
 		var sa *schema.Attr
 		if set != nil {
 			sa = set.ByNumber(hit.Type)
+		}
+		if sa != nil && sa.MultiAttr {
+			// Name the occurrence as --attr indexes it: bit[1].
+			path += "[" + strconv.Itoa(seen[hit.Type]) + "]"
 		}
 		last = attrAt{raw: req[hit.Offset:min(hit.Offset+hit.Length, len(req))], set: set, start: off == hit.Offset}
 		var next *schema.AttrSet
