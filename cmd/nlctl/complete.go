@@ -95,7 +95,7 @@ func (o *globalOptions) completeAttrPaths(familyName, opName string, dump bool, 
 			name = part[:i]
 		}
 		a := set.ByName(name)
-		if a == nil || a.Nested() == nil {
+		if a == nil || a.Nested() == nil || prefix == "" && listed && !slices.Contains(takes, name) {
 			return nil
 		}
 		set = a.Nested()
@@ -151,8 +151,11 @@ func requestCompletion(opts *requestOptions) cobra.CompletionFunc {
 // attrCompletion completes the value of --attr with attribute paths.
 func attrCompletion(opts *requestOptions) cobra.CompletionFunc {
 	return func(cmd *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
-		if len(args) < 2 || strings.Contains(toComplete, "=") {
+		if len(args) < 2 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		if path, value, ok := strings.Cut(toComplete, "="); ok {
+			return opts.completeAttrValues(args[0], args[1], path, value), cobra.ShellCompDirectiveNoFileComp
 		}
 
 		return opts.completeAttrPaths(args[0], args[1], opts.dump, toComplete), cobra.ShellCompDirectiveNoSpace | cobra.ShellCompDirectiveNoFileComp
@@ -203,6 +206,49 @@ func monitorCompletion(opts *globalOptions) cobra.CompletionFunc {
 
 		return withPrefix(out, toComplete), cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 	}
+}
+
+// completeAttrValues offers the entry names of an enum or flags attribute
+// at path, after PATH=. For flags, a comma starts another name.
+func (o *globalOptions) completeAttrValues(familyName, opName, path, value string) []string {
+	sch, err := o.schemas().Lookup(familyName)
+	if err != nil || sch == nil {
+		return nil
+	}
+	op := sch.Op(opName)
+	if op == nil || op.AttrSet() == nil {
+		return nil
+	}
+
+	set := op.AttrSet()
+	var a *schema.Attr
+	for _, part := range strings.Split(path, ".") {
+		if set == nil {
+			return nil
+		}
+		name, _, _ := strings.Cut(part, "[")
+		if a = set.ByName(name); a == nil {
+			return nil
+		}
+		set = a.Nested()
+	}
+	enum := a.Enum()
+	if enum == nil {
+		return nil
+	}
+
+	done := ""
+	if enum.Kind == schema.KindFlags || a.EnumAsFlags {
+		if i := strings.LastIndexByte(value, ','); i >= 0 {
+			done = value[:i+1]
+		}
+	}
+	var out []string
+	for _, e := range enum.Entries {
+		out = append(out, path+"="+done+e.Name)
+	}
+
+	return withPrefix(out, path+"="+value)
 }
 
 // choiceCompletion completes a flag that takes one of a fixed set of

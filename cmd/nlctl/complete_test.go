@@ -90,3 +90,14 @@ func TestCompleteAttrRequestOnly(t *testing.T) {
 		t.Errorf("--attr <TAB> offered more than the request takes (-want +got):\n%s", diff)
 	}
 }
+
+func TestCompleteAttrValues(t *testing.T) {
+	got := completions(t, "do", "ethtool", "linkinfo-get", "--attr", "header.flags=compact-bitsets,o")
+	if diff := cmp.Diff([]string{"header.flags=compact-bitsets,omit-reply"}, got); diff != "" {
+		t.Errorf("flag names after a comma mismatch (-want +got):\n%s", diff)
+	}
+
+	if got := completions(t, "do", "ethtool", "features-set", "--attr", "hw."); len(got) != 0 {
+		t.Errorf("--attr hw.<TAB> offered %v inside an attribute the request does not take", got)
+	}
+}
