@@ -25,8 +25,8 @@ func (o *globalOptions) completeFamilies(toComplete string) []string {
 	return o.completeFamiliesWhere(toComplete, func(family.Family) bool { return true })
 }
 
-// completeFamiliesWhere is completeFamilies limited, when the kernel
-// answers, to the families keep accepts.
+// completeFamiliesWhere is completeFamilies limited, when the kernel lists
+// its families, to those keep accepts.
 func (o *globalOptions) completeFamiliesWhere(toComplete string, keep func(family.Family) bool) []string {
 	var names []string
 	conn, err := o.dialKernel(family.DialOptions{NetNS: o.netns, Timeout: completionTimeout})
@@ -83,7 +83,7 @@ func (o *globalOptions) completeAttrPaths(familyName, opName string, dump bool, 
 		return nil
 	}
 	// At the top level, offer only what the request takes when the schema
-	// says; reply attributes would be rejected.
+	// lists it; reply attributes would be rejected.
 	takes, listed := requestAttrs(sch, op, dump)
 
 	set := op.AttrSet()
