@@ -364,6 +364,11 @@ func TestBrokenSpecInFolder(t *testing.T) {
 		t.Errorf("family list: stderr %q lacks the warning naming the file", list.stderr)
 	}
 
+	specList := runFake(t, fixture(t, "getfamily-dump.nlmsg"), "spec", "list")
+	if specList.code != exitOK || !strings.Contains(specList.stderr, "commands that use family nlctrl will fail") {
+		t.Errorf("spec list: exit %d, stderr %q; want exit 0 and a warning about the file", specList.code, specList.stderr)
+	}
+
 	show := runFake(t, fixture(t, "getfamily-dump.nlmsg"), "spec", "show", "nlctrl")
 	if show.code != exitUsage || !strings.Contains(show.stderr, `unknown type "u33"`) {
 		t.Errorf("spec show: exit %d, stderr %q; want exit %d and the load error", show.code, show.stderr, exitUsage)

@@ -13,6 +13,7 @@ import (
 	"github.com/nlctl/nlctl/internal/family"
 	"github.com/nlctl/nlctl/internal/render"
 	"github.com/nlctl/nlctl/internal/schema"
+	"github.com/nlctl/nlctl/internal/schema/ynl"
 )
 
 // The spec commands read schemas only: they never open a netlink socket,
@@ -52,6 +53,16 @@ func runSpecList(opts *globalOptions) error {
 	infos, err := listSchemas(opts)
 	if err != nil {
 		return err
+	}
+	// Spec files in folders are listed by name without being read; load
+	// each once here, so that one that would fail a command is flagged.
+	for _, info := range infos {
+		if info.Source.Kind != schema.SourceFile || info.Shadowed {
+			continue
+		}
+		if _, lerr := ynl.LoadFile(info.Source.Path); lerr != nil {
+			fmt.Fprintf(opts.stderr, "nlctl: warning: %v; commands that use family %s will fail until it is fixed or moved\n", lerr, info.Family)
+		}
 	}
 
 	return render.SpecList(opts.stdout, opts.format, infos)
