@@ -71,15 +71,26 @@ func (o *globalOptions) completeOps(familyName string, dump bool, toComplete str
 	return withPrefix(names, toComplete)
 }
 
-// completeAttrPaths offers attribute paths of an op's request, one level
-// at a time: "header." leads into the header nest.
-func (o *globalOptions) completeAttrPaths(familyName, opName string, dump bool, toComplete string) []string {
+// schemaOp finds an op with an attribute set in a family's schema, or
+// returns a nil op.
+func (o *globalOptions) schemaOp(familyName, opName string) (*schema.Family, *schema.Op) {
 	sch, err := o.schemas().Lookup(familyName)
 	if err != nil || sch == nil {
-		return nil
+		return nil, nil
 	}
 	op := sch.Op(opName)
 	if op == nil || op.AttrSet() == nil {
+		return nil, nil
+	}
+
+	return sch, op
+}
+
+// completeAttrPaths offers attribute paths of an op's request, one level
+// at a time: "header." leads into the header nest.
+func (o *globalOptions) completeAttrPaths(familyName, opName string, dump bool, toComplete string) []string {
+	sch, op := o.schemaOp(familyName, opName)
+	if op == nil {
 		return nil
 	}
 	// At the top level, offer only what the request takes when the schema
@@ -211,12 +222,8 @@ func monitorCompletion(opts *globalOptions) cobra.CompletionFunc {
 // completeAttrValues offers the entry names of an enum or flags attribute
 // at path, after PATH=. For flags, a comma starts another name.
 func (o *globalOptions) completeAttrValues(familyName, opName, path, value string) []string {
-	sch, err := o.schemas().Lookup(familyName)
-	if err != nil || sch == nil {
-		return nil
-	}
-	op := sch.Op(opName)
-	if op == nil || op.AttrSet() == nil {
+	_, op := o.schemaOp(familyName, opName)
+	if op == nil {
 		return nil
 	}
 
