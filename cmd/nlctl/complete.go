@@ -95,7 +95,7 @@ func (o *globalOptions) completeAttrPaths(familyName, opName string, dump bool, 
 	}
 	// At the top level, offer only what the request takes when the schema
 	// lists it; reply attributes would be rejected.
-	takes, listed := requestAttrs(sch, op, dump)
+	takes := requestAttrs(sch, op, dump)
 
 	set := op.AttrSet()
 	prefix := ""
@@ -106,7 +106,7 @@ func (o *globalOptions) completeAttrPaths(familyName, opName string, dump bool, 
 			name = part[:i]
 		}
 		a := set.ByName(name)
-		if a == nil || a.Nested() == nil || prefix == "" && listed && !slices.Contains(takes, name) {
+		if a == nil || a.Nested() == nil || prefix == "" && takes != nil && !slices.Contains(takes, name) {
 			return nil
 		}
 		set = a.Nested()
@@ -118,7 +118,7 @@ func (o *globalOptions) completeAttrPaths(familyName, opName string, dump bool, 
 		if a.Type == schema.TypeUnused || a.Type == schema.TypePad {
 			continue
 		}
-		if prefix == "" && listed && !slices.Contains(takes, a.Name) {
+		if prefix == "" && takes != nil && !slices.Contains(takes, a.Name) {
 			continue
 		}
 		if a.Nested() != nil && a.Type == schema.TypeNest {

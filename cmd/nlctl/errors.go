@@ -50,7 +50,7 @@ func describeError(err error, opts *globalOptions) errorReport {
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
 		r.Errno = int(errno)
-		r.ErrnoName = errnoName(errno)
+		r.ErrnoName = wire.ErrnoName(errno)
 	}
 
 	var (
@@ -64,7 +64,7 @@ func describeError(err error, opts *globalOptions) errorReport {
 	)
 	if errors.As(err, &request) {
 		r.ExtAck = render.NewExtAckJSON(request.info)
-		r.Error = fmt.Sprintf("%s: %s (%s)", request.op, kernelText(request), errnoName(request.kernel.Errno))
+		r.Error = fmt.Sprintf("%s: %s (%s)", request.op, kernelText(request), wire.ErrnoName(request.kernel.Errno))
 	}
 	switch {
 	case errors.As(err, &usage):
@@ -118,5 +118,3 @@ func kernelText(e *requestError) string {
 
 	return wire.ErrnoText(e.kernel.Errno)
 }
-
-func errnoName(e syscall.Errno) string { return wire.ErrnoName(e) }

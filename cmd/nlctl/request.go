@@ -216,24 +216,20 @@ func (o *requestOptions) prepare(conn *family.Conn, familyArg, opArg string, val
 	if err != nil {
 		return nil, &valueError{err}
 	}
-	if err := o.keepRequestAttrs(target, op, value); err != nil {
-		return nil, err
-	}
-
 	var set *schema.AttrSet
+	var takes []string
 	if op.Schema != nil {
 		set = op.Schema.AttrSet()
+		takes = requestAttrs(target.Schema, op.Schema, o.dump)
+	}
+	enc := &decode.Encoder{Family: target.Schema, Request: takes}
+	if err := o.keepRequestAttrs(enc, target, op, value); err != nil {
+		return nil, err
 	}
 	for _, ra := range raw {
 		decode.AddRawAttr(value, set, ra.Path, ra.Value)
 	}
-	var takes []string
-	if op.Schema != nil {
-		if names, listed := requestAttrs(target.Schema, op.Schema, o.dump); listed {
-			takes = append([]string{}, names...)
-		}
-	}
-	body, err := (&decode.Encoder{Family: target.Schema, Request: takes}).Message(op.Schema, value)
+	body, err := enc.Message(op.Schema, value)
 	if err != nil {
 		return nil, &valueError{err}
 	}
@@ -253,21 +249,14 @@ func (o *requestOptions) prepare(conn *family.Conn, familyArg, opArg string, val
 	return &prepared{target: target, op: op, req: req}, nil
 }
 
-// keepRequestAttrs removes the top-level attributes that the op's schema
-// leaves out of its request, so that a reply edited and sent back with
+// keepRequestAttrs removes the top-level attributes that enc.Request, the
+// op's request list, leaves out, so that a reply edited and sent back with
 // --json loses only its reply attributes, with a note. Naming one of them
 // with --attr is an error.
-func (o *requestOptions) keepRequestAttrs(target *family.Target, op *family.SelectedOp, value *decode.Object) error {
-	if op.Schema == nil {
+func (o *requestOptions) keepRequestAttrs(enc *decode.Encoder, target *family.Target, op *family.SelectedOp, value *decode.Object) error {
+	takes := enc.Request
+	if takes == nil {
 		return nil
-	}
-	takes, listed := requestAttrs(target.Schema, op.Schema, o.dump)
-	if !listed {
-		return nil
-	}
-	hdr := op.Schema.FixedHeader()
-	if hdr == nil && target.Schema != nil {
-		hdr = target.Schema.FixedHeader()
 	}
 
 	fromAttr := map[string]bool{}
@@ -285,7 +274,7 @@ func (o *requestOptions) keepRequestAttrs(target *family.Target, op *family.Sele
 		// A name outside the attribute set is left to the encoder, which
 		// suggests the nearest one.
 		unknown := set == nil || set.ByName(f.Key) == nil
-		if unknown || slices.Contains(takes, f.Key) || hdr != nil && hasMember(hdr, f.Key) {
+		if unknown || slices.Contains(takes, f.Key) || enc.HeaderMember(op.Schema, f.Key) {
 			accepted = append(accepted, f)
 			continue
 		}
@@ -313,43 +302,33 @@ func (o *requestOptions) mode() string {
 }
 
 // requestAttrs returns the attributes the op's request takes in its do or
-// dump variant, and whether the schema says. A schema that lists request
-// attributes for any op says for all of them: a variant without a list
-// takes none, as netdev's dev-get dump, which the kernel would answer in
-// full whatever it was given.
-func requestAttrs(fam *schema.Family, op *schema.Op, dump bool) ([]string, bool) {
+// dump variant, or nil when the schema does not list them. A schema that
+// lists request attributes for any op lists them for all: a variant
+// without a list takes none (an empty slice). netdev's dev-get dump is one,
+// and the kernel would ignore any attribute and dump every device.
+func requestAttrs(fam *schema.Family, op *schema.Op, dump bool) []string {
 	mode := op.Do
 	if dump {
 		mode = op.Dump
 	}
 	if mode == nil {
-		return nil, false
+		return nil
 	}
 	if mode.Request != nil {
-		return mode.Request.Attrs, true
+		return append([]string{}, mode.Request.Attrs...)
 	}
 	if fam == nil {
-		return nil, false
+		return nil
 	}
 	for _, other := range fam.Ops {
 		for _, m := range []*schema.OpMode{other.Do, other.Dump} {
 			if m != nil && m.Request != nil && len(m.Request.Attrs) > 0 {
-				return nil, true
+				return []string{}
 			}
 		}
 	}
 
-	return nil, false
-}
-
-func hasMember(d *schema.Definition, name string) bool {
-	for _, m := range d.Members {
-		if m.Name == name {
-			return true
-		}
-	}
-
-	return false
+	return nil
 }
 
 func listOrNone(names []string) string {

@@ -280,6 +280,7 @@ func (o *globalOptions) hexNames(id uint16) render.HexNames {
 				}
 			}
 		}
+		o.nameHex(id, names) // every nlctrl message looks these up
 		return names
 	}
 

@@ -31,7 +31,7 @@ func (e *ValueError) Error() string {
 type Encoder struct {
 	Family *schema.Family
 	// Request, when not nil, lists the top-level attributes the request
-	// takes, which an unknown name is then compared with.
+	// takes (empty for none), which an unknown name is compared with.
 	Request []string
 }
 
@@ -59,6 +59,14 @@ func (e *Encoder) Message(op *schema.Op, v *Object) ([]byte, error) {
 	}
 
 	return append(body, enc.Bytes()...), nil
+}
+
+// HeaderMember reports whether key names a member of the fixed header
+// that precedes the attributes of op's messages.
+func (e *Encoder) HeaderMember(op *schema.Op, key string) bool {
+	hdr := (&Decoder{Family: e.Family}).fixedHeader(op)
+
+	return hdr != nil && memberOf(hdr, key) != nil
 }
 
 // splitFields separates the members of a fixed header from the rest.
@@ -151,15 +159,12 @@ func (e *encoder) attrs(enc *attrWriter, set *schema.AttrSet, obj *Object, path 
 			sa = set.ByName(f.Key)
 		}
 		if sa == nil {
-			if _, err := strconv.ParseUint(f.Key, 10, 16); err != nil && path == "" && e.request != nil && set != nil {
-				reason := fmt.Sprintf("unknown attribute %q in set %s", f.Key, set.Name)
-				valid := slices.Sorted(slices.Values(e.request))
-				if len(valid) == 0 {
-					return &ValueError{Path: p, Reason: reason + "; this request takes no attributes"}
-				}
-				return &ValueError{Path: p, Reason: withSuggestion(reason, Nearest(f.Key, valid), valid)}
+			// At the top level, a name is compared with the request's.
+			var valid []string
+			if path == "" {
+				valid = e.request
 			}
-			if err := rawAttr(enc, set, f, p); err != nil {
+			if err := rawAttr(enc, set, valid, f, p); err != nil {
 				return err
 			}
 			if err := enc.checkLength(p); err != nil {
@@ -209,10 +214,10 @@ func takesOneValue(sa *schema.Attr) bool {
 // prints attributes the schema does not know. The value is hex, or for a
 // nest an object of attributes by number. The nest is flagged NLA_F_NESTED
 // because the decoder shows only such unknown attributes as nests.
-func rawAttr(enc *attrWriter, set *schema.AttrSet, f Field, path string) error {
+func rawAttr(enc *attrWriter, set *schema.AttrSet, valid []string, f Field, path string) error {
 	n, err := strconv.ParseUint(f.Key, 10, 16)
 	if err != nil || n > schema.MaxAttrNumber {
-		return &ValueError{Path: path, Reason: unknownAttrReason(set, f.Key)}
+		return &ValueError{Path: path, Reason: unknownAttrReason(set, valid, f.Key)}
 	}
 
 	values := []Value{f.Value}
@@ -223,7 +228,7 @@ func rawAttr(enc *attrWriter, set *schema.AttrSet, f Field, path string) error {
 		if obj, ok := v.(*Object); ok {
 			enc.Nest(uint16(n))
 			for _, inner := range obj.Fields {
-				if err := rawAttr(enc, nil, inner, path+"."+inner.Key); err != nil {
+				if err := rawAttr(enc, nil, nil, inner, path+"."+inner.Key); err != nil {
 					return err
 				}
 			}
@@ -244,18 +249,25 @@ func rawAttr(enc *attrWriter, set *schema.AttrSet, f Field, path string) error {
 	return nil
 }
 
-func unknownAttrReason(set *schema.AttrSet, key string) string {
+// unknownAttrReason explains an unknown attribute name in set, comparing it
+// with valid when that is not nil and with the whole set otherwise.
+func unknownAttrReason(set *schema.AttrSet, valid []string, key string) string {
 	if set == nil {
 		return "no schema names attributes here; give attributes by number with --raw-attr"
 	}
 
-	names := make([]string, 0, len(set.Attrs))
-	for _, a := range set.Attrs {
-		if a.Type != schema.TypeUnused && a.Type != schema.TypePad {
-			names = append(names, a.Name)
+	reason := fmt.Sprintf("unknown attribute %q in set %s", key, set.Name)
+	names := slices.Clone(valid)
+	switch {
+	case valid != nil && len(valid) == 0:
+		return reason + "; this request takes no attributes"
+	case valid == nil:
+		for _, a := range set.Attrs {
+			if a.Type != schema.TypeUnused && a.Type != schema.TypePad {
+				names = append(names, a.Name)
+			}
 		}
 	}
-	reason := fmt.Sprintf("unknown attribute %q in set %s", key, set.Name)
 	near := Nearest(key, names)
 	sort.Strings(names)
 
@@ -526,7 +538,7 @@ func ipv4Bytes(sa *schema.Attr, v Value) ([]byte, bool) {
 	return b[:], true
 }
 
-// isIPv4Hint reports whether a 4-byte integer attribute holds an IPv4
+// isIPv4Hint reports whether a 4-byte integer attribute contains an IPv4
 // address by its display hint.
 func isIPv4Hint(sa *schema.Attr) bool {
 	return sa.Type.Size() == 4 && (sa.DisplayHint == schema.DisplayIPv4 || sa.DisplayHint == schema.DisplayIPv4OrV6)
