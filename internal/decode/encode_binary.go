@@ -69,9 +69,9 @@ func parseBytes(s string, hint schema.DisplayHint) ([]byte, error) {
 		if addr, err := netip.ParseAddr(s); err == nil {
 			switch {
 			case hint == schema.DisplayIPv6 && addr.Is4():
-				return nil, fmt.Errorf("%s is an IPv4 address, but this attribute holds an IPv6 one; write ::ffff:%s for the mapped address", quoteValue(s), s)
+				return nil, fmt.Errorf("%s is an IPv4 address, but this attribute takes an IPv6 address; write ::ffff:%s for the IPv4-mapped form", quoteValue(s), s)
 			case hint == schema.DisplayIPv4 && !addr.Is4():
-				return nil, fmt.Errorf("%s is an IPv6 address, but this attribute holds an IPv4 one", quoteValue(s))
+				return nil, fmt.Errorf("%s is an IPv6 address, but this attribute takes an IPv4 address", quoteValue(s))
 			case hint == schema.DisplayIPv6:
 				b := addr.As16()
 				return b[:], nil
@@ -96,7 +96,7 @@ func parseBytes(s string, hint schema.DisplayHint) ([]byte, error) {
 	return b, err
 }
 
-// addressExample describes the address a display hint asks for.
+// addressExample describes the address a display hint expects.
 func addressExample(hint schema.DisplayHint) string {
 	switch hint {
 	case schema.DisplayIPv4:

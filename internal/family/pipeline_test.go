@@ -16,10 +16,10 @@ const (
 	dumpPerGram   = 100 // messages in each datagram, 2.8 KiB
 )
 
-// bigDump answers a dump with dumpDatagrams datagrams of numbered
+// bigDump replies to a dump with dumpDatagrams datagrams of numbered
 // messages, enough to start the reading goroutine, then NLMSG_DONE. When
-// failAt is positive, an error with that errno replaces the datagram of
-// that index and ends the dump. Any other request gets an ACK.
+// failAt is positive, an error with errno replaces datagram failAt and
+// ends the dump. Any other request gets an ACK.
 func bigDump(failAt int, errno int32) familytest.Handler {
 	return func(req wire.Message) [][]byte {
 		if req.Header.Flags&wire.FlagDump != wire.FlagDump {

@@ -238,12 +238,12 @@ func (mw *MessageWriter) write(b []byte, final bool) error {
 func (mw *MessageWriter) cells(m *decode.Message) []string {
 	cells := make([]string, len(mw.columns))
 	all := append(append([]decode.Node{}, m.Header...), m.Attrs...)
-	shown := make([]bool, len(all))
+	inColumn := make([]bool, len(all))
 	for i, c := range mw.columns {
 		for j := range all {
 			if all[j].Name == c {
 				cells[i] = TextValue(&all[j])
-				shown[j] = true
+				inColumn[j] = true
 			}
 		}
 		if cells[i] == "" {
@@ -253,7 +253,7 @@ func (mw *MessageWriter) cells(m *decode.Message) []string {
 
 	var other []string
 	for j := range all {
-		if !shown[j] && all[j].Type != schema.TypePad {
+		if !inColumn[j] && all[j].Type != schema.TypePad {
 			other = append(other, Key(&all[j])+"="+quoteField(TextValue(&all[j])))
 		}
 	}
