@@ -8,11 +8,7 @@ import (
 )
 
 func TestLoadErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		spec string
-		want string
-	}{
+	tests := []loadErrorCase{
 		{
 			name: "unknown attribute type",
 			spec: `name: t
@@ -446,6 +442,20 @@ definitions:
 		},
 	}
 
+	checkLoadErrors(t, tests)
+}
+
+// loadErrorCase is a spec that must fail to load, as bad.yaml, with the
+// error want.
+type loadErrorCase struct {
+	name string
+	spec string
+	want string
+}
+
+// checkLoadErrors loads each case's spec and compares the error.
+func checkLoadErrors(t *testing.T, tests []loadErrorCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Load("bad.yaml", []byte(tt.spec))

@@ -11,11 +11,7 @@ import (
 )
 
 func TestOpAttrErrors(t *testing.T) {
-	tests := []struct {
-		name string
-		spec string
-		want string
-	}{
+	tests := []loadErrorCase{
 		{
 			name: "do request",
 			spec: `name: t
@@ -176,18 +172,7 @@ operations:
 		},
 	}
 
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Load("bad.yaml", []byte(tt.spec))
-			if err == nil {
-				t.Fatal("Load succeeded, want an error")
-			}
-
-			if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
-				t.Errorf("error mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+	checkLoadErrors(t, tests)
 }
 
 func TestOpAttrsAccepted(t *testing.T) {
